@@ -1,0 +1,20 @@
+"""skgenecyt: GeneCytNet for scikit-learn.
+
+A variational autoencoder and a graph attention network that classify
+rheumatoid arthritis against controls from bulk transcriptomes, an in-silico
+cytokine perturbation with uncertainty, and fair benchmarks against classical
+models, all as ordinary scikit-learn estimators.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("skgenecyt")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0+unknown"
+
+# Public API: each subpackage adds one import line here and its names to __all__.
+
+__all__ = [
+    "__version__",
+]

@@ -1,0 +1,176 @@
+"""The one place where skorch nets are built, trained and run.
+
+Every torch-backed estimator in skgenecyt (the VAE transformer, the GAT
+classifier) inherits :class:`TorchEstimatorMixin` and trains through
+:meth:`TorchEstimatorMixin._train_net`. That keeps seeding, the validation
+split, early stopping with best-weight restoring, the optimiser and device
+handling identical across estimators, and gives one place to change them.
+
+Seeding never touches global random state: training runs inside
+``torch.random.fork_rng`` with a seed drawn from the estimator's
+``random_state``, so the same ``random_state`` and input give the same
+weights, in this process or another, without side effects on the caller.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+import torch
+from skorch import NeuralNet
+from skorch.callbacks import EarlyStopping
+from skorch.dataset import ValidSplit
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
+
+__all__ = ["TorchEstimatorMixin", "seed_from_random_state", "seeded"]
+
+#: Parameter constraints shared by every torch-backed estimator.
+TRAINING_PARAMETER_CONSTRAINTS = {
+    "max_epochs": [Interval(Integral, 1, None, closed="left")],
+    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "lr": [Interval(Real, 0, None, closed="neither")],
+    "weight_decay": [Interval(Real, 0, None, closed="left")],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "patience": [Interval(Integral, 1, None, closed="left")],
+    "device": [str],
+    "random_state": ["random_state"],
+    "verbose": ["verbose"],
+}
+
+
+def seed_from_random_state(random_state) -> int:
+    """Draw a torch seed from an int, a ``RandomState`` or None (fresh entropy)."""
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+@contextlib.contextmanager
+def seeded(seed: int, device: str = "cpu"):
+    """Seed torch inside a forked RNG so the caller's global state is untouched."""
+    devices = []
+    if str(device).startswith("cuda") and torch.cuda.is_available():
+        devices = [torch.device(device).index or 0]
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
+def _validation_split(n_samples, y, fraction, stratify, seed):
+    """Return a skorch train split for early stopping, or None when impossible.
+
+    Data too small to hold out ``fraction`` of it while keeping at least two
+    training rows cannot be split: that is a clear error. A stratified split
+    needs every class in both parts; when the classes are too small for that
+    we fall back to a random split and say so.
+    """
+    n_valid = max(1, math.floor(fraction * n_samples))
+    if n_samples - n_valid < 2:
+        raise ValueError(
+            f"Too few samples for the validation split: {n_samples} sample(s) with "
+            f"validation_fraction={fraction} leave {n_samples - n_valid} for training "
+            "(at least 2 are needed). Pass early_stopping=False or give more samples."
+        )
+    if stratify and y is not None:
+        _, counts = np.unique(y, return_counts=True)
+        n_classes = len(counts)
+        if counts.min() < 2 or n_valid < n_classes or n_samples - n_valid < n_classes:
+            warnings.warn(
+                f"The validation split ({n_valid} of {n_samples} samples) cannot hold "
+                f"every one of the {n_classes} classes; using an unstratified split. "
+                "Early stopping on so few samples is noisy: consider early_stopping=False.",
+                UserWarning,
+                stacklevel=4,
+            )
+            stratify = False
+    # ValidSplit wants a float fraction; give the exact count as a fraction.
+    return ValidSplit(cv=n_valid / n_samples, stratified=stratify, random_state=seed)
+
+
+class TorchEstimatorMixin:
+    """Training plumbing shared by skgenecyt's torch estimators.
+
+    Subclasses define the usual training parameters (see
+    ``TRAINING_PARAMETER_CONSTRAINTS``) in ``__init__`` and call
+    :meth:`_train_net` from ``fit``. The trained net is stored by the caller
+    on ``net_``; :meth:`_forward` runs it in evaluation mode, in batches.
+    """
+
+    def _train_net(self, module, criterion, X, y, *, stratify=False, module_params=None,
+                   criterion_params=None, callbacks=()):
+        """Build a skorch net around ``module`` and train it on (X, y).
+
+        ``criterion`` is called as ``criterion(module_output, y)``; for an
+        autoencoder pass the input as ``y``. Returns the fitted net with the
+        best-validation weights restored when early stopping is on.
+        """
+        self._check_device()
+        seed = seed_from_random_state(self.random_state)
+        X = np.ascontiguousarray(X, dtype=np.float32)
+        train_split = None
+        callbacks = list(callbacks)
+        if self.early_stopping:
+            train_split = _validation_split(
+                X.shape[0], y, self.validation_fraction, stratify, seed
+            )
+            callbacks.append(
+                ("early_stopping", EarlyStopping(
+                    monitor="valid_loss", patience=self.patience, load_best=True,
+                    sink=print if self.verbose else _silent,
+                ))
+            )
+        params = {f"module__{k}": v for k, v in (module_params or {}).items()}
+        params.update({f"criterion__{k}": v for k, v in (criterion_params or {}).items()})
+        net = NeuralNet(
+            module=module,
+            criterion=criterion,
+            optimizer=torch.optim.AdamW,
+            optimizer__weight_decay=self.weight_decay,
+            lr=self.lr,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            iterator_train__shuffle=True,
+            train_split=train_split,
+            callbacks=callbacks,
+            device=self.device,
+            verbose=int(self.verbose),
+            **params,
+        )
+        with seeded(seed, self.device):
+            net.fit(X, y)
+        return net
+
+    def _check_device(self):
+        if str(self.device).startswith("cuda") and not torch.cuda.is_available():
+            raise ValueError(
+                f"device={self.device!r} was requested but CUDA is not available "
+                "on this machine; use device='cpu'."
+            )
+
+    def _forward(self, X):
+        """Run the fitted ``net_`` on X in eval mode; returns CPU tensor(s)."""
+        X = np.ascontiguousarray(X, dtype=np.float32)
+        net = self.net_
+        if net.device != self.device:
+            # e.g. a model trained on a GPU, used on a CPU after set_params(device="cpu")
+            self._check_device()
+            net.set_params(device=self.device)
+            net.module_.to(self.device)
+            net.criterion_.to(self.device)
+        with torch.no_grad():
+            return net.forward(X, training=False, device="cpu")
+
+    def _history_frame(self):
+        """Per-epoch training history of ``net_`` as a DataFrame."""
+        keys = ["epoch", "train_loss", "valid_loss", "dur"]
+        rows = [{k: row.get(k, np.nan) for k in keys} for row in self.net_.history]
+        return pd.DataFrame(rows, columns=keys)
+
+
+def _silent(*args, **kwargs):
+    return None

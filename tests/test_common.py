@@ -1,0 +1,69 @@
+"""scikit-learn's estimator checks on every public skgenecyt estimator.
+
+Estimators are discovered from ``skgenecyt.__all__``, so a new estimator joins
+these checks as soon as it is exported. Torch estimators are checked with small
+settings (``FAST_PARAMS``) so the whole run stays quick; every check expected to
+fail is listed in ``EXPECTED_FAILED_CHECKS`` with the reason why.
+"""
+
+import inspect
+
+import pytest
+from sklearn.base import BaseEstimator
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import skgenecyt
+
+#: Small settings per estimator class so that the checks run in seconds.
+FAST_PARAMS: dict[str, dict] = {}
+
+#: class name -> {check name: reason}. Every entry needs a reason that holds.
+EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {}
+
+
+def public_estimator_classes():
+    classes = []
+    for name in skgenecyt.__all__:
+        obj = getattr(skgenecyt, name)
+        if inspect.isclass(obj) and issubclass(obj, BaseEstimator):
+            classes.append(obj)
+    return classes
+
+
+def _instances():
+    out = []
+    for cls in public_estimator_classes():
+        params = dict(FAST_PARAMS.get(cls.__name__, {}))
+        if "random_state" in inspect.signature(cls).parameters:
+            params.setdefault("random_state", 0)
+        out.append(cls(**params))
+    return out
+
+
+def _expected_failures(estimator):
+    return EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {})
+
+
+def test_every_exported_name_exists():
+    missing = [name for name in skgenecyt.__all__ if not hasattr(skgenecyt, name)]
+    assert missing == []
+
+
+def test_fast_params_name_real_estimators():
+    known = {cls.__name__ for cls in public_estimator_classes()}
+    assert set(FAST_PARAMS) <= known
+    assert set(EXPECTED_FAILED_CHECKS) <= known
+
+
+@parametrize_with_checks(_instances(), expected_failed_checks=_expected_failures)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize("cls", public_estimator_classes(), ids=lambda c: c.__name__)
+def test_init_only_stores_parameters(cls):
+    """Convention 1: every parameter has a default and no **kwargs."""
+    sig = inspect.signature(cls.__init__)
+    for name, param in list(sig.parameters.items())[1:]:
+        assert param.kind is not inspect.Parameter.VAR_KEYWORD, f"{cls.__name__} takes **{name}"
+        assert param.default is not inspect.Parameter.empty, f"{cls.__name__}.{name} has no default"
