@@ -105,6 +105,10 @@ class TorchEstimatorMixin:
                    criterion_params=None, callbacks=()):
         """Build a skorch net around ``module`` and train it on (X, y).
 
+        ``module`` must be a ``torch.nn.Module`` class (not an instance) with
+        its constructor arguments in ``module_params``, so that its weights are
+        initialised inside the seeded context.
+
         ``criterion`` is called as ``criterion(module_output, y)``; for an
         autoencoder pass the input as ``y``. Returns the fitted net with the
         best-validation weights restored when early stopping is on.
