@@ -14,7 +14,9 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
 # Public API: each subpackage adds one import line here and its names to __all__.
+from .datasets import load_cytokine_modules
 
 __all__ = [
     "__version__",
+    "load_cytokine_modules",
 ]
