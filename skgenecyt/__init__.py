@@ -15,8 +15,10 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 # Public API: each subpackage adds one import line here and its names to __all__.
 from .datasets import load_cytokine_modules
+from .decomposition import VAETransformer
 
 __all__ = [
+    "VAETransformer",
     "__version__",
     "load_cytokine_modules",
 ]

@@ -156,8 +156,14 @@ class TorchEstimatorMixin:
                 "on this machine; use device='cpu'."
             )
 
-    def _forward(self, X):
-        """Run the fitted ``net_`` on X in eval mode; returns CPU tensor(s)."""
+    def _forward(self, X, method=None):
+        """Run the fitted ``net_`` on X in eval mode; returns CPU tensor(s).
+
+        By default this is the module's ``forward`` through skorch. With
+        ``method`` (the name of another module method, e.g. ``"encode"``) that
+        method is called instead, on row batches of ``net_.batch_size`` taken
+        straight from the array, which avoids skorch's per-row data loading.
+        """
         X = np.ascontiguousarray(X, dtype=np.float32)
         net = self.net_
         if net.device != self.device:
@@ -166,14 +172,33 @@ class TorchEstimatorMixin:
             net.set_params(device=self.device)
             net.module_.to(self.device)
             net.criterion_.to(self.device)
-        with torch.no_grad():
-            return net.forward(X, training=False, device="cpu")
+        if method is None:
+            with torch.no_grad():
+                return net.forward(X, training=False, device="cpu")
+        return _call_in_batches(getattr(net.module_, method), net.module_, X,
+                                net.batch_size, net.device)
 
     def _history_frame(self):
         """Per-epoch training history of ``net_`` as a DataFrame."""
         keys = ["epoch", "train_loss", "valid_loss", "dur"]
         rows = [{k: row.get(k, np.nan) for k in keys} for row in self.net_.history]
         return pd.DataFrame(rows, columns=keys)
+
+
+def _call_in_batches(fn, module, X, batch_size, device):
+    """``fn`` on row batches of X in eval mode, outputs concatenated on the CPU."""
+    if not X.flags.writeable:  # torch.from_numpy warns on read-only memory
+        X = X.copy()
+    X = torch.from_numpy(X)
+    module.eval()
+    outputs = []
+    with torch.no_grad():
+        for start in range(0, max(len(X), 1), batch_size):
+            out = fn(X[start:start + batch_size].to(device))
+            outputs.append(tuple(o.cpu() for o in out) if isinstance(out, tuple) else out.cpu())
+    if isinstance(outputs[0], tuple):
+        return tuple(torch.cat(parts) for parts in zip(*outputs))
+    return torch.cat(outputs)
 
 
 def _silent(*args, **kwargs):

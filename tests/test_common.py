@@ -15,7 +15,11 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 import skgenecyt
 
 #: Small settings per estimator class so that the checks run in seconds.
-FAST_PARAMS: dict[str, dict] = {}
+FAST_PARAMS: dict[str, dict] = {
+    "VAETransformer": {
+        "n_components": 1, "hidden_layer_sizes": (8,), "max_epochs": 3, "batch_size": 16,
+    },
+}
 
 #: class name -> {check name: reason}. Every entry needs a reason that holds.
 EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {}
