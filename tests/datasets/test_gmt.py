@@ -67,7 +67,7 @@ def test_malformed_lines_name_file_and_line(tmp_path, text, line, message):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(FileNotFoundError, match="nope.gmt"):
+    with pytest.raises(FileNotFoundError, match=r"nope\.gmt"):
         read_gmt(tmp_path / "nope.gmt")
 
 
