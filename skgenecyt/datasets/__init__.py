@@ -1,9 +1,11 @@
 """Datasets: cytokine modules, gene-set files, expression loading, synthetic cohorts."""
 
 from ._gmt import read_gmt
-from ._modules import load_cytokine_modules
+from ._modules import LowCoverageWarning, load_cytokine_modules, match_modules
 
 __all__ = [
+    "LowCoverageWarning",
     "load_cytokine_modules",
+    "match_modules",
     "read_gmt",
 ]

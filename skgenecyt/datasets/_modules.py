@@ -1,8 +1,14 @@
 """Built-in cytokine response modules and matching modules to expression columns."""
 
+import os
+import warnings
+from collections.abc import Iterable, Mapping
 from importlib import resources
+from numbers import Real
 
 import pandas as pd
+
+from ._gmt import read_gmt
 
 MODULE_NAMES = ("IL6", "TNF", "IL1B")
 _MODULES_FILE = "cytokine_modules.tsv"
@@ -86,3 +92,180 @@ def load_cytokine_modules(as_frame=False):
     return {
         name: table.loc[table["module"] == name, "gene"].tolist() for name in MODULE_NAMES
     }
+
+
+class LowCoverageWarning(UserWarning):
+    """Warning raised when few genes of a module are found in a dataset."""
+
+
+def _resolve_modules(modules):
+    """Return a dict of gene lists from a dict, a GMT path or None (built-ins)."""
+    if modules is None:
+        return load_cytokine_modules()
+    if isinstance(modules, str | os.PathLike):
+        return read_gmt(modules)
+    if not isinstance(modules, Mapping):
+        raise TypeError(
+            "modules must be a dict of gene lists, a path to a GMT file or None "
+            f"(the built-in modules), got {type(modules).__name__}."
+        )
+    if not modules:
+        raise ValueError("modules is empty: give at least one module.")
+    resolved = {}
+    for name, genes in modules.items():
+        if isinstance(genes, str) or not isinstance(genes, Iterable):
+            raise TypeError(
+                f"Module {name!r} must be a list of gene symbols, got {type(genes).__name__}."
+            )
+        genes = list(genes)
+        bad = [gene for gene in genes if not isinstance(gene, str)]
+        if bad:
+            raise TypeError(f"Module {name!r} holds non-string gene symbols, e.g. {bad[0]!r}.")
+        if not genes:
+            raise ValueError(f"Module {name!r} has no genes.")
+        resolved[name] = list(dict.fromkeys(genes))
+    return resolved
+
+
+def _column_names(columns):
+    """Return the column names of a DataFrame, AnnData or a list of names."""
+    if hasattr(columns, "var_names"):  # AnnData: genes are the var names
+        columns = columns.var_names
+    elif isinstance(columns, pd.DataFrame):
+        columns = columns.columns
+    if isinstance(columns, str) or not isinstance(columns, Iterable):
+        raise TypeError(
+            "columns must be a DataFrame, an AnnData or a list of column names, "
+            f"got {type(columns).__name__}."
+        )
+    return [str(column) for column in columns]
+
+
+def _case_insensitive_lookup(names):
+    """Map upper-cased names to the dataset's spelling; refuse ambiguous names."""
+    lookup = {}
+    for name in names:
+        key = name.upper()
+        if key in lookup and lookup[key] != name:
+            raise ValueError(
+                f"Columns {lookup[key]!r} and {name!r} differ only by case, so "
+                "case_sensitive=False cannot tell them apart."
+            )
+        lookup[key] = name
+    return lookup
+
+
+def match_modules(modules, columns, *, min_coverage=0.5, case_sensitive=True, warn=True):
+    """Intersect gene modules with the columns of a dataset and report coverage.
+
+    Gene sets come from different years and naming conventions, so a dataset
+    rarely holds every gene of a module. This function keeps the genes that
+    are present, reports per module how many were found, warns when coverage
+    is low and refuses modules of which no gene is present.
+
+    Symbols match exactly by default (HGNC symbols are upper case for human
+    genes; mouse symbols such as ``Socs3`` are not the same gene list). With
+    ``case_sensitive=False`` they match ignoring case and the matched lists use
+    the dataset's spelling. No alias translation is done (``IL8`` does not
+    match ``CXCL8``): check the ``missing`` column for such cases.
+
+    Parameters
+    ----------
+    modules : dict of str to list of str, str, path-like or None
+        The modules: a dict of gene lists, a path to a GMT file (read with
+        :func:`read_gmt`) or None for the built-in cytokine modules
+        (:func:`load_cytokine_modules`).
+    columns : pandas.DataFrame, AnnData or list of str
+        The dataset, or its gene names (DataFrame columns, AnnData var names).
+    min_coverage : float, default=0.5
+        Warn (with :class:`LowCoverageWarning`) about each module whose share
+        of genes found is below this value. Must be in [0, 1].
+    case_sensitive : bool, default=True
+        Whether symbols must match with the same case.
+    warn : bool, default=True
+        Whether to warn about low coverage. Modules without any gene present
+        raise an error either way.
+
+    Returns
+    -------
+    matched : dict of str to list of str
+        Module name to the genes found in ``columns``, in module order and
+        spelled as in ``columns``.
+    coverage : pandas.DataFrame
+        One row per module (index ``module``) with columns ``n_genes``,
+        ``n_found``, ``coverage`` (``n_found / n_genes``) and ``missing``
+        (list of the module's genes not found).
+
+    Raises
+    ------
+    ValueError
+        If a module has no gene in ``columns``, if ``min_coverage`` is out of
+        range, or if ``case_sensitive=False`` meets columns that differ only by
+        case.
+
+    See Also
+    --------
+    load_cytokine_modules : The built-in modules.
+    read_gmt : Read modules from a GMT file.
+
+    Examples
+    --------
+    >>> from skgenecyt.datasets import match_modules
+    >>> modules = {"IL6": ["SOCS3", "STAT3", "PIM1"], "TNF": ["NFKBIA", "TNFAIP3"]}
+    >>> matched, coverage = match_modules(modules, ["SOCS3", "PIM1", "NFKBIA", "TNFAIP3"])
+    >>> matched
+    {'IL6': ['SOCS3', 'PIM1'], 'TNF': ['NFKBIA', 'TNFAIP3']}
+    >>> coverage["n_found"].to_dict(), coverage.loc["IL6", "missing"]
+    ({'IL6': 2, 'TNF': 2}, ['STAT3'])
+    """
+    if isinstance(min_coverage, bool) or not isinstance(min_coverage, Real):
+        raise TypeError(f"min_coverage must be a number, got {type(min_coverage).__name__}.")
+    if not 0 <= min_coverage <= 1:
+        raise ValueError(f"min_coverage must be in [0, 1], got {min_coverage}.")
+    modules = _resolve_modules(modules)
+    names = _column_names(columns)
+    if case_sensitive:
+        lookup = {name: name for name in names}
+        key = str
+    else:
+        lookup = _case_insensitive_lookup(names)
+        key = str.upper
+
+    matched, rows = {}, []
+    for module, genes in modules.items():
+        found = [lookup[key(gene)] for gene in genes if key(gene) in lookup]
+        found = list(dict.fromkeys(found))  # genes equal up to case map to one column
+        missing = [gene for gene in genes if key(gene) not in lookup]
+        if not found:
+            raise ValueError(_no_gene_message(module, genes, names, case_sensitive))
+        matched[module] = found
+        rows.append((module, len(genes), len(found), len(found) / len(genes), missing))
+
+    coverage = pd.DataFrame(
+        rows, columns=["module", "n_genes", "n_found", "coverage", "missing"]
+    ).set_index("module")
+    low = coverage[coverage["coverage"] < min_coverage]
+    if warn and len(low):
+        details = ", ".join(
+            f"{module} {row.n_found}/{row.n_genes}" for module, row in low.iterrows()
+        )
+        warnings.warn(
+            f"Low gene coverage (below {min_coverage:.0%}) for module(s): {details}. "
+            "Check gene symbols (case, aliases, species); see the 'missing' column.",
+            LowCoverageWarning,
+            stacklevel=2,
+        )
+    return matched, coverage
+
+
+def _no_gene_message(module, genes, names, case_sensitive):
+    """Explain why no gene of a module was found, with a hint about case."""
+    message = (
+        f"No gene of module {module!r} is among the {len(names)} columns "
+        f"(module genes, e.g. {genes[:3]}; columns, e.g. {names[:3]})."
+    )
+    if case_sensitive:
+        upper = {name.upper() for name in names}
+        if any(gene.upper() in upper for gene in genes):
+            message += " Some genes match when case is ignored: pass case_sensitive=False."
+    return message

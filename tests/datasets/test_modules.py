@@ -1,6 +1,16 @@
 """Tests of the built-in cytokine modules and of module matching."""
 
-from skgenecyt.datasets import load_cytokine_modules
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skgenecyt.datasets import LowCoverageWarning, load_cytokine_modules, match_modules, read_gmt
+
+GENESETS = Path(__file__).resolve().parents[3] / "shared" / "data" / "genesets"
+SHARED_GMT = sorted(GENESETS.glob("*.gmt"))
 
 
 def test_builtin_modules_have_expected_names_and_sizes():
@@ -34,3 +44,144 @@ def test_frame_matches_dict():
         assert table.loc[table["module"] == name, "gene"].tolist() == genes
     assert (table["n_sources"] >= 1).all()
     assert table["evidence"].str.len().gt(0).all()
+
+
+# Independent sources per module, as documented in the packaged file's header;
+# nested GO terms and the two ZHOU time points form one source each.
+SOURCES = {
+    "IL6": [
+        ["HALLMARK_IL6_JAK_STAT3_SIGNALING"],
+        ["DASU_IL6_SIGNALING_UP"],
+        ["PID_IL6_7_PATHWAY"],
+        ["GOBP_RESPONSE_TO_INTERLEUKIN_6", "GOBP_CELLULAR_RESPONSE_TO_INTERLEUKIN_6"],
+    ],
+    "TNF": [
+        ["HALLMARK_TNFA_SIGNALING_VIA_NFKB"],
+        ["PHONG_TNF_TARGETS_UP"],
+        ["ZHOU_TNF_SIGNALING_4HR", "ZHOU_TNF_SIGNALING_30MIN"],
+        ["TIAN_TNF_SIGNALING_VIA_NFKB"],
+        [
+            "GOBP_RESPONSE_TO_TUMOR_NECROSIS_FACTOR",
+            "GOBP_CELLULAR_RESPONSE_TO_TUMOR_NECROSIS_FACTOR",
+        ],
+    ],
+    "IL1B": [
+        ["MAHAJAN_RESPONSE_TO_IL1A_UP"],
+        ["GOBP_RESPONSE_TO_INTERLEUKIN_1", "GOBP_CELLULAR_RESPONSE_TO_INTERLEUKIN_1"],
+    ],
+}
+# Older sets use retired symbols for two of the curated genes.
+ALIASES = {"IL8": "CXCL8", "CXCR7": "ACKR3"}
+
+
+@pytest.fixture(scope="module")
+def public_sets():
+    if not SHARED_GMT:
+        pytest.skip("shared gene-set folder not available")
+    sets = {}
+    for path in SHARED_GMT:
+        for name, genes in read_gmt(path).items():
+            sets.setdefault(name, {ALIASES.get(g, g) for g in genes})
+    return sets
+
+
+def test_packaged_evidence_matches_public_sets(public_sets):
+    """Every evidence entry is true, complete, and follows the disjointness rule."""
+    table = load_cytokine_modules(as_frame=True)
+    n_total = {module: len(sources) for module, sources in SOURCES.items()}
+    for row in table.itertuples():
+        listed = {
+            module: [
+                [name for name in source if row.gene in public_sets[name]]
+                for source in sources
+                if any(row.gene in public_sets[name] for name in source)
+            ]
+            for module, sources in SOURCES.items()
+        }
+        own = [name for source in listed[row.module] for name in source]
+        other = [f"{m}:{name}" for m in SOURCES if m != row.module for s in listed[m] for name in s]
+        assert row.evidence.split(";") == own, row.gene
+        recorded = row.other_evidence.split(";") if row.other_evidence else []
+        assert recorded == other, row.gene
+        assert row.n_sources == len(listed[row.module]), row.gene
+        # strongest evidence wins; ties go to the module with fewer sources overall
+        best = max(SOURCES, key=lambda m: (len(listed[m]), -n_total[m]))
+        assert best == row.module, (row.gene, {m: len(v) for m, v in listed.items()})
+
+
+def _columns(*genes):
+    return pd.DataFrame(np.zeros((2, len(genes))), columns=list(genes))
+
+
+def test_match_modules_with_dict_reports_coverage():
+    modules = {"A": ["G1", "G2", "G3", "G4"], "B": ["G5", "G1"]}
+    matched, coverage = match_modules(modules, _columns("G4", "G1", "G5", "X"), warn=False)
+    assert matched == {"A": ["G1", "G4"], "B": ["G5", "G1"]}
+    assert coverage.index.tolist() == ["A", "B"]
+    assert coverage["n_genes"].tolist() == [4, 2]
+    assert coverage["n_found"].tolist() == [2, 2]
+    assert coverage["coverage"].tolist() == [0.5, 1.0]
+    assert coverage.loc["A", "missing"] == ["G2", "G3"]
+    assert coverage.loc["B", "missing"] == []
+
+
+def test_match_modules_warns_on_low_coverage():
+    modules = {"A": ["G1", "G2", "G3", "G4"], "B": ["G5"]}
+    with pytest.warns(LowCoverageWarning, match=r"A 1/4"):
+        match_modules(modules, ["G1", "G5"], min_coverage=0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        match_modules(modules, ["G1", "G5"], min_coverage=0.25)
+        match_modules(modules, ["G1", "G5"], min_coverage=0.5, warn=False)
+
+
+def test_match_modules_error_when_no_gene_present():
+    with pytest.raises(ValueError, match=r"No gene of module 'B'.*case_sensitive=False"):
+        match_modules({"A": ["G1"], "B": ["Socs3"]}, ["G1", "SOCS3"])
+    with pytest.raises(ValueError, match="No gene of module 'B'") as info:
+        match_modules({"A": ["G1"], "B": ["G9"]}, ["G1"], warn=False)
+    assert "case_sensitive" not in str(info.value)
+
+
+def test_match_modules_case_insensitive_uses_dataset_spelling():
+    modules = {"IL6": ["SOCS3", "Stat3", "socs3"]}
+    matched, coverage = match_modules(modules, ["Socs3", "Stat3"], case_sensitive=False)
+    assert matched == {"IL6": ["Socs3", "Stat3"]}
+    assert coverage.loc["IL6", "missing"] == []
+    with pytest.raises(ValueError, match="differ only by case"):
+        match_modules(modules, ["SOCS3", "Socs3"], case_sensitive=False)
+
+
+def test_match_modules_builtin_and_gmt(tmp_path):
+    builtin = load_cytokine_modules()
+    genes = builtin["IL6"][:10] + builtin["TNF"] + builtin["IL1B"]
+    with pytest.warns(LowCoverageWarning, match="IL6 10/"):
+        matched, coverage = match_modules(None, genes)
+    assert matched["IL6"] == builtin["IL6"][:10]
+    assert coverage.loc["TNF", "coverage"] == 1.0
+    path = tmp_path / "m.gmt"
+    path.write_text("M\tdesc\tA\tB\n")
+    matched, _ = match_modules(path, ["B"], warn=False)
+    assert matched == {"M": ["B"]}
+
+
+@pytest.mark.parametrize(
+    ("modules", "columns", "error", "match"),
+    [
+        ({}, ["A"], ValueError, "empty"),
+        ({"M": []}, ["A"], ValueError, "'M' has no genes"),
+        ({"M": "ABC"}, ["A"], TypeError, "list of gene symbols"),
+        ({"M": ["A", 3]}, ["A"], TypeError, "non-string"),
+        (["A"], ["A"], TypeError, "dict of gene lists"),
+        ({"M": ["A"]}, "A", TypeError, "columns must be"),
+    ],
+)
+def test_match_modules_bad_input(modules, columns, error, match):
+    with pytest.raises(error, match=match):
+        match_modules(modules, columns)
+
+
+@pytest.mark.parametrize("value", [-0.1, 1.5])
+def test_match_modules_bad_min_coverage(value):
+    with pytest.raises(ValueError, match="min_coverage"):
+        match_modules({"M": ["A"]}, ["A"], min_coverage=value)
