@@ -14,14 +14,23 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
 # Public API: each subpackage adds one import line here and its names to __all__.
-from .datasets import LowCoverageWarning, load_cytokine_modules, match_modules, read_gmt
+from .datasets import (
+    LowCoverageWarning,
+    RawCountsWarning,
+    load_cytokine_modules,
+    load_expression,
+    match_modules,
+    read_gmt,
+)
 from .decomposition import VAETransformer
 
 __all__ = [
     "LowCoverageWarning",
+    "RawCountsWarning",
     "VAETransformer",
     "__version__",
     "load_cytokine_modules",
+    "load_expression",
     "match_modules",
     "read_gmt",
 ]

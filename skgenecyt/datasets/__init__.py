@@ -1,11 +1,14 @@
 """Datasets: cytokine modules, gene-set files, expression loading, synthetic cohorts."""
 
+from ._expression import RawCountsWarning, load_expression
 from ._gmt import read_gmt
 from ._modules import LowCoverageWarning, load_cytokine_modules, match_modules
 
 __all__ = [
     "LowCoverageWarning",
+    "RawCountsWarning",
     "load_cytokine_modules",
+    "load_expression",
     "match_modules",
     "read_gmt",
 ]
