@@ -43,6 +43,8 @@ def test_frame_matches_dict():
     for name, genes in modules.items():
         assert table.loc[table["module"] == name, "gene"].tolist() == genes
     assert (table["n_sources"] >= 1).all()
+    for _, group in table.groupby("module"):  # strongest evidence first
+        assert group["n_sources"].is_monotonic_decreasing
     assert table["evidence"].str.len().gt(0).all()
 
 
