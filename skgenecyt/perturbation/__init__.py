@@ -1,0 +1,24 @@
+"""In-silico cytokine perturbation.
+
+:class:`CytokinePerturbation` changes the genes of one cytokine-responsive
+module; :func:`perturbation_effects` measures how such changes move a fitted
+classifier's P(RA), with a bootstrap interval and a null of random gene sets of
+the same size; :func:`dose_response` does so over a range of shifts;
+:func:`latent_perturbation_effects` moves a VAE's latent codes along a module's
+direction instead.
+"""
+
+from ._effects import DEFAULT_DOSES, dose_response, perturbation_effects
+from ._latent import latent_module_direction, latent_perturbation_effects
+from ._summary import perturbation_summary
+from ._transformer import CytokinePerturbation
+
+__all__ = [
+    "DEFAULT_DOSES",
+    "CytokinePerturbation",
+    "dose_response",
+    "latent_module_direction",
+    "latent_perturbation_effects",
+    "perturbation_effects",
+    "perturbation_summary",
+]
