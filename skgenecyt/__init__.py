@@ -19,18 +19,23 @@ from .datasets import (
     RawCountsWarning,
     load_cytokine_modules,
     load_expression,
+    make_ra_cohort,
     match_modules,
     read_gmt,
 )
 from .decomposition import VAETransformer
+from .model_selection import benchmark, default_baselines
 
 __all__ = [
     "LowCoverageWarning",
     "RawCountsWarning",
     "VAETransformer",
     "__version__",
+    "benchmark",
+    "default_baselines",
     "load_cytokine_modules",
     "load_expression",
+    "make_ra_cohort",
     "match_modules",
     "read_gmt",
 ]
