@@ -25,17 +25,34 @@ from .datasets import (
 )
 from .decomposition import VAETransformer
 from .model_selection import benchmark, default_baselines
+from .perturbation import (
+    CytokinePerturbation,
+    dose_response,
+    latent_module_direction,
+    latent_perturbation_effects,
+    perturbation_effects,
+    perturbation_summary,
+)
+from .plotting import plot_dose_response, plot_perturbation_effects
 
 __all__ = [
+    "CytokinePerturbation",
     "LowCoverageWarning",
     "RawCountsWarning",
     "VAETransformer",
     "__version__",
     "benchmark",
     "default_baselines",
+    "dose_response",
+    "latent_module_direction",
+    "latent_perturbation_effects",
     "load_cytokine_modules",
     "load_expression",
     "make_ra_cohort",
     "match_modules",
+    "perturbation_effects",
+    "perturbation_summary",
+    "plot_dose_response",
+    "plot_perturbation_effects",
     "read_gmt",
 ]

@@ -70,7 +70,8 @@ def test_dataframe_index_columns_and_feature_names_kept(toy):
     pert = CytokinePerturbation(module="A", modules=toy.modules).fit(toy.X)
     out = pert.transform(toy.X_test)
     assert isinstance(out, pd.DataFrame)
-    assert out.index.equals(toy.X_test.index) and out.columns.equals(toy.X_test.columns)
+    assert out.index.equals(toy.X_test.index)
+    assert out.columns.equals(toy.X_test.columns)
     assert list(pert.get_feature_names_out()) == list(toy.X.columns)
     assert pert.genes_ == toy.modules["A"]
 
@@ -94,7 +95,8 @@ def test_index_modules_work_on_arrays_and_keep_dtype():
 
 def test_module_given_as_gene_list_and_subset(toy):
     direct = CytokinePerturbation(module=["G0", "G1"]).fit(toy.X)
-    assert direct.module_name_ == "custom" and direct.genes_ == ["G0", "G1"]
+    assert direct.module_name_ == "custom"
+    assert direct.genes_ == ["G0", "G1"]
     subset = CytokinePerturbation(module="A", modules=toy.modules, subset=["G1", "G0"]).fit(toy.X)
     np.testing.assert_allclose(subset.transform(toy.X_test), direct.transform(toy.X_test))
 
