@@ -3,12 +3,14 @@
 from ._expression import RawCountsWarning, load_expression
 from ._gmt import read_gmt
 from ._modules import LowCoverageWarning, load_cytokine_modules, match_modules
+from ._synthetic import make_ra_cohort
 
 __all__ = [
     "LowCoverageWarning",
     "RawCountsWarning",
     "load_cytokine_modules",
     "load_expression",
+    "make_ra_cohort",
     "match_modules",
     "read_gmt",
 ]
