@@ -251,3 +251,24 @@ def test_h5ad_without_anndata_installed(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "anndata", None)  # makes `import anndata` fail
     with pytest.raises(ImportError, match=r"pip install 'skgenecyt\[anndata\]'"):
         load_expression(tmp_path / "x.h5ad")
+
+
+@pytest.mark.parametrize("name", ["cohort.csv.gz", "cohort.tsv", "cohort.parquet"])
+def test_round_trip_synthetic_cohort(tmp_path, name):
+    from skgenecyt.datasets import make_ra_cohort, match_modules
+
+    cohort = make_ra_cohort(
+        n_ra=10, n_control=6, n_holdout_ra=4, n_holdout_control=4, n_genes=300, random_state=0
+    )
+    path = tmp_path / name
+    if name.endswith(".parquet"):
+        cohort.X.to_parquet(path)
+    else:
+        cohort.X.to_csv(path, sep="\t" if ".tsv" in name else ",")
+    cohort.y.to_csv(tmp_path / "labels.csv")
+    X, y = load_expression(path, tmp_path / "labels.csv", return_X_y=True)
+    pd.testing.assert_frame_equal(X, cohort.X, check_dtype=False, rtol=1e-6)
+    pd.testing.assert_series_equal(y, cohort.y, check_dtype=False)
+    matched, coverage = match_modules(cohort.modules, X)
+    assert matched == cohort.modules
+    assert coverage["coverage"].eq(1.0).all()
