@@ -209,8 +209,8 @@ def make_ra_cohort(
             DataFrame of per-sample truth for both cohorts: ``cohort``,
             ``RA``, ``batch``, ``severity`` and ``dominant`` (RA only: the
             severity :math:`s_i` and the module with the largest share of
-            :math:`\mathbf w_i`) and ``disease_programme`` (the factor of
-            ``programme_01``).
+            :math:`\mathbf w_i`, missing when all effects are 0) and
+            ``disease_programme`` (the factor of ``programme_01``).
         ``programmes``
             dict programme name -> its genes (primary members).
         ``DESCR``

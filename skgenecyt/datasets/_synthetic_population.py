@@ -205,7 +205,8 @@ class Population:
 
         index = pd.Index([f"{prefix}{i + 1:0{max(4, len(str(n)))}d}" for i in range(n)])
         names = list(self.modules)
-        dominant = np.where(ra, np.asarray(names, dtype=object)[composition.argmax(1)], None)
+        has_shift = ra & (composition.max(axis=1) > 0)  # no dominant module without effects
+        dominant = np.where(has_shift, np.asarray(names, dtype=object)[composition.argmax(1)], None)
         samples = pd.DataFrame(
             {
                 "RA": y,
@@ -241,7 +242,7 @@ class Population:
         """The true regulatory edges as a (source, target, weight, kind) table."""
         names = list(self.modules)
         module_of = np.repeat(np.arange(len(names)), [len(g) for g in self.modules.values()])
-        frames = [
+        edges = [
             (
                 f"{names[col]}_activity",
                 self.genes[row],
@@ -251,11 +252,11 @@ class Population:
             for row, col in zip(*np.nonzero(self.drive))
         ]
         programmes, genes = np.nonzero(self.loadings)
-        frames.extend(
+        edges.extend(
             (_programme_name(k), self.genes[g], float(self.loadings[k, g]), "programme")
             for k, g in zip(programmes, genes)
         )
-        return pd.DataFrame(frames, columns=["source", "target", "weight", "kind"])
+        return pd.DataFrame(edges, columns=["source", "target", "weight", "kind"])
 
     def programme_members(self):
         """Programme name -> genes whose primary programme it is."""
