@@ -25,6 +25,7 @@ from .datasets import (
 )
 from .decomposition import VAETransformer
 from .model_selection import benchmark, default_baselines
+from .persistence import ModelVersionWarning, load_model, save_model
 from .perturbation import (
     CytokinePerturbation,
     dose_response,
@@ -38,6 +39,7 @@ from .plotting import plot_dose_response, plot_perturbation_effects
 __all__ = [
     "CytokinePerturbation",
     "LowCoverageWarning",
+    "ModelVersionWarning",
     "RawCountsWarning",
     "VAETransformer",
     "__version__",
@@ -48,6 +50,7 @@ __all__ = [
     "latent_perturbation_effects",
     "load_cytokine_modules",
     "load_expression",
+    "load_model",
     "make_ra_cohort",
     "match_modules",
     "perturbation_effects",
@@ -55,4 +58,5 @@ __all__ = [
     "plot_dose_response",
     "plot_perturbation_effects",
     "read_gmt",
+    "save_model",
 ]
