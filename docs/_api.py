@@ -82,9 +82,18 @@ class Section:
     names: list[str] = field(default_factory=list)
 
 
-def defining_subpackage(obj) -> str:
-    """``skgenecyt.datasets._cohort`` -> ``skgenecyt.datasets``."""
-    module = getattr(obj, "__module__", None) or ""
+def defining_subpackage(package, name) -> str:
+    """The subpackage that exports ``name``, e.g. ``skgenecyt.datasets``.
+
+    A subpackage with a section exports its names in its own ``__all__``;
+    otherwise (a constant has no ``__module__``) fall back to the module that
+    defined the object.
+    """
+    for prefix, _, _ in SECTIONS:
+        subpackage = getattr(package, prefix.rsplit(".", 1)[-1], None)
+        if inspect.ismodule(subpackage) and name in getattr(subpackage, "__all__", ()):
+            return prefix
+    module = getattr(getattr(package, name), "__module__", None) or ""
     return ".".join(module.split(".")[:2])
 
 
@@ -98,15 +107,16 @@ def api_sections(package) -> list[Section]:
     for name in package.__all__:
         if name in NOT_AUTOSUMMARISED:
             continue
-        obj = getattr(package, name)
-        known.get(defining_subpackage(obj), other).names.append(name)
+        known.get(defining_subpackage(package, name), other).names.append(name)
     ordered = [known[prefix] for prefix, _, _ in SECTIONS] + [other]
     return [section for section in ordered if section.names]
 
 
 def template_for(obj) -> str:
     """The autosummary template for one public object."""
-    return "class.rst" if inspect.isclass(obj) else "function.rst"
+    if inspect.isclass(obj):
+        return "class.rst"
+    return "function.rst" if callable(obj) else "data.rst"
 
 
 def render_api_sections(package) -> str:
@@ -115,8 +125,8 @@ def render_api_sections(package) -> str:
     lines = [f".. currentmodule:: {package.__name__}", ""]
     for section in api_sections(package):
         lines += [section.title, "-" * len(section.title), "", section.intro, ""]
-        # One autosummary per template kind keeps classes and functions apart.
-        for kind in ("class.rst", "function.rst"):
+        # One autosummary per template kind: classes, then functions, then constants.
+        for kind in ("class.rst", "function.rst", "data.rst"):
             names = [n for n in section.names if template_for(getattr(package, n)) == kind]
             if not names:
                 continue

@@ -6,8 +6,9 @@ Build the site, run every example of the gallery and treat warnings as errors
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 
 Add ``-D plot_gallery=0`` to skip running the examples while editing prose.
-The build needs no network: nothing is fetched (intersphinx is off unless
-``SKGENECYT_DOCS_INTERSPHINX=1``) and the theme ships its own assets.
+The build needs no network and the site loads nothing from it: intersphinx
+is off unless ``SKGENECYT_DOCS_INTERSPHINX=1``, the theme ships its own assets
+and MathJax is copied into the site.
 """
 
 import os
@@ -18,9 +19,17 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS))  # for _api and _gallery
 
+import torch  # noqa: E402
 from _api import render_api_sections  # noqa: E402
+from _reproduction import render as render_reproduction  # noqa: E402
 
 import skgenecyt  # noqa: E402
+
+# The examples run inside this process. Their networks are small, and on a
+# machine whose cores are busy (a shared CI runner) several torch threads wait
+# on each other far longer than they compute: one thread keeps every example
+# fast there and costs little on an idle machine.
+torch.set_num_threads(1)
 
 # -- Project -------------------------------------------------------------------
 
@@ -33,12 +42,20 @@ version = ".".join(release.split(".")[:2])
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",  # copies MathJax into the site: formulas render offline
     "numpydoc",
     "sphinx_gallery.gen_gallery",
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "_templates", "_api_sections.rst", "generated/backreferences"]
+exclude_patterns = [
+    "_build",
+    "_templates",
+    "_api_sections.rst",
+    "_reproduction_results.rst",
+    "generated/backreferences",
+]
 root_doc = "index"
 default_role = "literal"  # `x` in prose means code, as in numpydoc docstrings
 
@@ -54,6 +71,9 @@ def _write_if_changed(path: Path, text: str) -> None:
 # api.rst includes this file; autosummary reads it to write one page per name.
 _write_if_changed(DOCS / "_api_sections.rst", render_api_sections(skgenecyt))
 autosummary_generate = ["_api_sections.rst"]
+
+# reproduction.rst includes the tables of the recorded reproduce run.
+_write_if_changed(DOCS / "_reproduction_results.rst", render_reproduction())
 autosummary_generate_overwrite = True
 
 autodoc_typehints = "none"  # numpydoc docstrings carry the types
@@ -79,8 +99,38 @@ def _quote_attribute_names_in_types(app, what, name, obj, options, lines):
             lines[i] = head + _BARE_TRAILING_UNDERSCORE.sub(r"``\1``", spec)
 
 
+def _skip_metadata_request_methods(app, what, name, obj, skip, options):
+    # scikit-learn generates set_<method>_request on every estimator; their
+    # docstrings refer to scikit-learn's own user guide, and they are the same
+    # everywhere, so api.rst mentions them once instead.
+    if re.fullmatch(r"set_\w+_request", name):
+        return True
+    return None
+
+
+def _resolve_subpackage_paths(app, env, node, contnode):
+    # Docstrings may name an object by the subpackage that defines it
+    # (skgenecyt.perturbation.dose_response); the API pages document every
+    # public object once, under its top-level name (skgenecyt.dose_response).
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "py" or not target.startswith("skgenecyt."):
+        return None
+    parts = target.split(".")
+    for i, part in enumerate(parts[1:], start=1):
+        if part in skgenecyt.__all__:
+            top_level = ".".join(["skgenecyt", *parts[i:]])
+            if top_level == target:
+                return None
+            return env.get_domain("py").resolve_xref(
+                env, node["refdoc"], app.builder, node["reftype"], top_level, node, contnode
+            )
+    return None
+
+
 def setup(app):
     app.connect("autodoc-process-docstring", _quote_attribute_names_in_types, priority=400)
+    app.connect("autodoc-skip-member", _skip_metadata_request_methods)
+    app.connect("missing-reference", _resolve_subpackage_paths)
 
 
 # -- Example gallery -------------------------------------------------------------

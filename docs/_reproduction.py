@@ -1,0 +1,182 @@
+"""Tables of the reproduction page, rendered from a recorded ``results.json``.
+
+``skgenecyt reproduce`` writes every number it reports to ``results.json``.
+A full run's file is kept in ``docs/reproduction/`` with its figures; at build
+time ``conf.py`` turns it into the reStructuredText that ``reproduction.rst``
+includes, so the page shows exactly the recorded numbers and nothing typed by
+hand. Without a recorded run the page says so.
+
+This module needs only the standard library, not Sphinx.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "reproduction" / "results.json"
+#: The run's figures shown on the page (file in docs/reproduction/, caption).
+FIGURES = (
+    ("roc_holdout.png", "ROC curves of every model on the holdout cohort."),
+    ("cv_auc.png", "Cross-validated ROC AUC: one dot per fold, mean ± SD beside it, "
+                   "the paper's value as a band."),
+    ("perturbation_effects.png", "Change in P(RA) for a +1 SD shift of each module, "
+                                 "with 95% intervals, the size-matched null (grey) and "
+                                 "the paper's values."),
+    ("dose_response.png", "GeneCytNet's dose-response curves."),
+)
+MODULES = {"IL6": "IL-6", "TNF": "TNF", "IL1B": "IL-1β"}
+METRICS = (
+    ("holdout_roc_auc", "Holdout ROC AUC"),
+    ("holdout_accuracy", "Holdout accuracy"),
+    ("holdout_f1", "Holdout F1"),
+)
+
+
+def load_results(path=RESULTS):
+    """The recorded results, or None when no run has been recorded."""
+    path = Path(path)
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def _paper(value):
+    """A published value as printed in the paper (its own precision)."""
+    mean, sd = value
+    return f"{mean:g}" if sd is None else f"{mean:g} ± {sd:g}"
+
+
+def _list_table(header, rows, widths=None):
+    lines = [".. list-table::", "   :header-rows: 1"]
+    if widths:
+        lines.append(f"   :widths: {' '.join(map(str, widths))}")
+    lines.append("")
+    for row in [header, *rows]:
+        lines.append(f"   * - {row[0]}")
+        lines += [f"     - {cell}" for cell in row[1:]]
+    return [*lines, ""]
+
+
+def benchmark_table(results):
+    """Paper beside every model: holdout metrics with CIs, CV AUC mean ± SD."""
+    models = results["benchmark"]
+    header = ["Quantity", "Paper", *[f"``{m['model']}``" for m in models]]
+    rows = []
+    for key, label in METRICS:
+        cells = [label, _paper(results["paper"][key])]
+        for m in models:
+            cells.append(f"{m[key]:.3f} [{m[key + '_ci_low']:.3f}, {m[key + '_ci_high']:.3f}]")
+        rows.append(cells)
+    k = models[0]["n_splits"]
+    cells = [f"{k}-fold CV ROC AUC", _paper(results["paper"]["cv_roc_auc"])]
+    cells += [f"{m['cv_roc_auc_mean']:.3f} ± {m['cv_roc_auc_sd']:.3f}" for m in models]
+    rows.append(cells)
+    return _list_table(header, rows)
+
+
+def effects_table(results):
+    """Paper beside every model: mean change in P(RA) for a +1 SD module shift."""
+    effects = results["perturbation_effects"]
+    names = list(effects)
+    header = ["Module (+1 SD)", "Paper", *[f"``{n}``" for n in names]]
+    rows = []
+    for module, label in MODULES.items():
+        cells = [label, "+" + _paper(results["paper"]["effects"][module])]
+        for name in names:
+            row = next(r for r in effects[name] if r["module"] == module and r["shift"] == 1.0)
+            cells.append(
+                f"{row['delta_mean']:+.3f} [{row['ci_low']:+.3f}, {row['ci_high']:+.3f}], "
+                f"p = {row['p_value']:.3f}"
+            )
+        rows.append(cells)
+    return _list_table(header, rows)
+
+
+def _verdict(ok):
+    return "met" if ok else "**missed**"
+
+
+def targets_list(results):
+    """The project's targets for the full run, met or missed."""
+    t = results["targets"]
+    low, high = t["holdout_auc_difference_ci"]
+    return [
+        f"* GeneCytNet CV ROC AUC at least 0.95: {_verdict(t['cv_auc_at_least_0.95'])}.",
+        f"* GeneCytNet holdout ROC AUC at least 0.95: "
+        f"{_verdict(t['holdout_auc_at_least_0.95'])}.",
+        f"* Not below the best baseline (``{t['best_baseline']}``, chosen by CV AUC) by "
+        f"more than the spread: {_verdict(t['cv_not_below_best_by_more_than_spread'])} "
+        f"(CV AUC gap {t['cv_gap_to_best_baseline']:+.3f}, spread {t['cv_spread']:.3f}; "
+        f"holdout AUC difference {t['holdout_auc_difference_vs_best']:+.3f}, paired "
+        f"bootstrap 95% interval [{low:+.3f}, {high:+.3f}]).",
+        f"* Perturbation effects in the planted order IL-6 > TNF > IL-1β: "
+        f"{_verdict(t['effects_in_planted_order'])}.",
+        f"* Every effect positive with a 95% interval excluding 0: "
+        f"{_verdict(t['effects_positive_ci_excludes_0'])}.",
+        f"* Every effect above its size-matched null: {_verdict(t['effects_above_null'])}.",
+        "",
+    ]
+
+
+def run_description(results):
+    """When, how and with what the recorded run was made."""
+    packages = results["environment"]["packages"]
+    versions = ", ".join(f"{name} {packages[name]}" for name in
+                         ("skgenecyt", "torch", "scikit-learn", "skorch") if name in packages)
+    command = " ".join(["skgenecyt", *results["command"][1:]])
+    cohort = results["cohort"]
+    return [
+        f"Recorded run: ``{command}`` on {results['created'][:10]} "
+        f"(UTC), random state {results['random_state']}, on a machine with "
+        f"{results['environment']['cpu_count']} CPU cores; wall time "
+        f"{results['wall_time_s'] / 60:.1f} minutes. Versions: {versions}. Cohort: "
+        f"{cohort['n_train']} training and {cohort['n_holdout']} holdout samples, "
+        f"{cohort['n_genes']:,} genes.",
+        "",
+    ]
+
+
+def figures(folder=RESULTS.parent):
+    """Figure directives for the run's PNGs that are present."""
+    lines = []
+    for name, caption in FIGURES:
+        if (Path(folder) / name).is_file():
+            lines += [f".. figure:: reproduction/{name}", "   :width: 80%", "",
+                      f"   {caption}", ""]
+    return lines
+
+
+def render(results=None) -> str:
+    """The reStructuredText included by ``reproduction.rst``."""
+    if results is None:
+        results = load_results()
+    if results is None:
+        return "\n".join([
+            ".. warning::",
+            "",
+            "   Placeholder: no full ``skgenecyt reproduce`` run is recorded in",
+            "   ``docs/reproduction/`` yet, so this page shows the paper's numbers only.",
+            "",
+        ])
+    lines = []
+    if results.get("quick"):
+        lines += [".. warning::", "",
+                  "   The recorded run is a ``--quick`` smoke test; its numbers are not",
+                  "   comparable with the paper's.", ""]
+    lines += run_description(results)
+    lines += ["Classification", "--------------", ""]
+    lines += ["Holdout: point estimate [95% bootstrap interval over the holdout "
+              "samples]; cross-validation: mean ± SD over the folds (identical folds "
+              "for every model). The paper does not say what its ± measures.", ""]
+    lines += benchmark_table(results)
+    lines += ["Cytokine perturbation", "---------------------", ""]
+    lines += ["Mean change in P(RA) over the holdout samples when every gene of the "
+              "module is shifted up by one training SD, with its 95% bootstrap "
+              "interval and the empirical p-value against size-matched random gene "
+              "sets.", ""]
+    lines += effects_table(results)
+    if figures():
+        lines += ["Figures", "-------", ""]
+        lines += figures()
+    lines += ["Targets", "-------", ""]
+    lines += targets_list(results)
+    return "\n".join(lines)
