@@ -22,13 +22,13 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 import torch
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
 from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping
 from skorch.dataset import ValidSplit
-from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
 
-__all__ = ["TorchEstimatorMixin", "seed_from_random_state", "seeded"]
+__all__ = ["TorchEstimatorMixin", "seed_from_random_state", "seeded", "torch_threads"]
 
 #: Parameter constraints shared by every torch-backed estimator.
 TRAINING_PARAMETER_CONSTRAINTS = {
@@ -92,6 +92,20 @@ def _validation_split(n_samples, y, fraction, stratify, seed):
     return ValidSplit(cv=n_valid / n_samples, stratified=stratify, random_state=seed)
 
 
+@contextlib.contextmanager
+def torch_threads(num_threads=None):
+    """Cap torch's intra-op CPU threads inside the block (None: leave as is)."""
+    if num_threads is None:
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(num_threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
 class TorchEstimatorMixin:
     """Training plumbing shared by skgenecyt's torch estimators.
 
@@ -102,7 +116,7 @@ class TorchEstimatorMixin:
     """
 
     def _train_net(self, module, criterion, X, y, *, stratify=False, module_params=None,
-                   criterion_params=None, callbacks=()):
+                   criterion_params=None, callbacks=(), num_threads=None):
         """Build a skorch net around ``module`` and train it on (X, y).
 
         ``module`` must be a ``torch.nn.Module`` class (not an instance) with
@@ -112,6 +126,11 @@ class TorchEstimatorMixin:
         ``criterion`` is called as ``criterion(module_output, y)``; for an
         autoencoder pass the input as ``y``. Returns the fitted net with the
         best-validation weights restored when early stopping is on.
+
+        ``num_threads`` caps torch's CPU threads while training (restored
+        afterwards). Small networks train faster on one thread: with several,
+        every tiny operation pays thread start-up and, on a busy machine,
+        waits for the slowest thread to be scheduled.
         """
         self._check_device()
         seed = seed_from_random_state(self.random_state)
@@ -145,7 +164,7 @@ class TorchEstimatorMixin:
             verbose=int(self.verbose),
             **params,
         )
-        with seeded(seed, self.device):
+        with seeded(seed, self.device), torch_threads(num_threads):
             net.fit(X, y)
         return net
 
@@ -156,13 +175,14 @@ class TorchEstimatorMixin:
                 "on this machine; use device='cpu'."
             )
 
-    def _forward(self, X, method=None):
+    def _forward(self, X, method=None, batch_size=None):
         """Run the fitted ``net_`` on X in eval mode; returns CPU tensor(s).
 
         By default this is the module's ``forward`` through skorch. With
         ``method`` (the name of another module method, e.g. ``"encode"``) that
-        method is called instead, on row batches of ``net_.batch_size`` taken
-        straight from the array, which avoids skorch's per-row data loading.
+        method is called instead, on row batches of ``batch_size`` (default
+        ``net_.batch_size``) taken straight from the array, which avoids
+        skorch's per-row data loading.
         """
         X = np.ascontiguousarray(X, dtype=np.float32)
         net = self.net_
@@ -176,7 +196,7 @@ class TorchEstimatorMixin:
             with torch.no_grad():
                 return net.forward(X, training=False, device="cpu")
         return _call_in_batches(getattr(net.module_, method), net.module_, X,
-                                net.batch_size, net.device)
+                                batch_size or net.batch_size, net.device)
 
     def _history_frame(self):
         """Per-epoch training history of ``net_`` as a DataFrame."""

@@ -1,14 +1,22 @@
-"""A Gaussian variational autoencoder and its evidence lower bound, in pure torch.
+"""A Gaussian variational autoencoder on principal-component scores, in pure torch.
 
-The generative model is ``z ~ N(0, I)``, ``x | z ~ N(decoder(z), diag(sigma^2))``
-with one learned standard deviation ``sigma_g`` per feature (gene). Learning
-``sigma`` lets the model weigh each gene by how well the latent factors explain
-it: noisy genes get a large ``sigma`` and pull less on the latent space, and the
-balance between reconstruction and the KL term adapts to the data instead of
-being fixed by the number of genes. The encoder gives the Gaussian posterior
-``q(z | x) = N(mu(x), diag(exp(log_var(x))))``.
+With far more features than samples (15,000 genes, a few hundred samples) a
+VAE whose first and last layers are learned over every gene overfits the
+training rows and trains slowly. Here those two layers are the top principal
+axes of the training data, fixed when the module is built: the encoder reads
+the scores ``s = (x - center) @ basis`` and the decoder predicts scores,
+mapped back to features as ``center + s_hat @ basis.T``.
 
-All terms are in nats per sample (summed over features or latent dimensions).
+The generative model lives in feature space: ``z ~ N(0, I)`` and
+``x | z ~ N(center + basis @ g(z), noise_var * I)``. Because ``basis`` has
+orthonormal columns the Gaussian log-likelihood splits exactly into the part
+inside the principal subspace, ``|s - g(z)|^2``, and the squared norm of the
+part outside it, which does not depend on the networks. So training touches
+only the small score vectors, yet every loss and ELBO is the full one in
+feature space, in nats per sample. ``noise_var`` is the probabilistic-PCA
+estimate: the mean variance left outside the principal subspace.
+
+The encoder gives ``q(z | x) = N(mu, diag(exp(log_var)))``.
 """
 
 from __future__ import annotations
@@ -30,13 +38,14 @@ __all__ = [
 ]
 
 _LOG_2PI = math.log(2.0 * math.pi)
+# Bounds on the posterior log-variance so that exp() cannot overflow.
+_MIN_LOG_VAR, _MAX_LOG_VAR = -12.0, 8.0
 
 
 class VAEOutput(NamedTuple):
-    """What :class:`VAEModule` returns for a batch: everything the ELBO needs."""
+    """What :class:`VAEModule` returns for a batch of scores."""
 
-    recon_mean: torch.Tensor  # (n, n_features): mean of p(x | z) at the sampled z
-    recon_log_scale: torch.Tensor  # (n_features,): log standard deviation of p(x | z)
+    recon_scores: torch.Tensor  # (n, n_pcs): principal-component scores decoded from z
     latent_mean: torch.Tensor  # (n, n_components)
     latent_log_var: torch.Tensor  # (n, n_components)
 
@@ -46,10 +55,14 @@ def reparameterize(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
     return mean + torch.exp(0.5 * log_var) * torch.randn_like(mean)
 
 
-def gaussian_log_likelihood(x, mean, log_scale) -> torch.Tensor:
-    """Per-sample ``log N(x; mean, exp(log_scale)^2)``, summed over features."""
-    z = (x - mean) * torch.exp(-log_scale)
-    return -(0.5 * z.pow(2) + log_scale + 0.5 * _LOG_2PI).sum(dim=1)
+def gaussian_log_likelihood(scores, residual_sq, recon_scores, noise_var, n_features):
+    """Per-sample ``log N(x; center + basis @ recon_scores, noise_var * I)``.
+
+    ``scores`` and ``residual_sq`` describe ``x``: its principal-component
+    scores and the squared norm of its part outside the principal subspace.
+    """
+    sq_error = (scores - recon_scores).pow(2).sum(dim=1) + residual_sq
+    return -0.5 * (sq_error / noise_var + n_features * (math.log(noise_var) + _LOG_2PI))
 
 
 def kl_to_standard_normal(mean, log_var) -> torch.Tensor:
@@ -58,7 +71,7 @@ def kl_to_standard_normal(mean, log_var) -> torch.Tensor:
 
 
 def _mlp(sizes, dropout):
-    """Linear -> ReLU -> Dropout blocks through ``sizes``."""
+    """Linear -> ReLU (-> Dropout) blocks through ``sizes``."""
     layers = []
     for n_in, n_out in itertools.pairwise(sizes):
         layers += [nn.Linear(n_in, n_out), nn.ReLU()]
@@ -68,73 +81,128 @@ def _mlp(sizes, dropout):
 
 
 class VAEModule(nn.Module):
-    """Encoder, decoder and per-feature noise scale of a Gaussian VAE.
+    """Gaussian VAE whose outer layers are fixed principal axes.
 
     Parameters
     ----------
-    n_features : int
-        Input (and reconstruction) width.
+    basis : array-like of shape (n_features, n_pcs)
+        Orthonormal principal axes of the training data.
+    center : array-like of shape (n_features,)
+        Feature means of the training data.
+    pc_std : array-like of shape (n_pcs,)
+        Standard deviation of each principal-component score; the encoder
+        reads whitened scores and the decoder predicts whitened scores, which
+        keeps every learned layer at unit scale.
+    noise_var : float
+        Variance of the isotropic Gaussian noise of ``p(x | z)``.
     n_components : int
         Latent width.
     hidden_layer_sizes : sequence of int
         Encoder hidden widths, input side first; the decoder mirrors them.
     dropout : float
-        Dropout after every hidden layer (training only).
+        Dropout after every encoder hidden layer (training only).
     """
 
-    def __init__(self, n_features, n_components=32, hidden_layer_sizes=(256,), dropout=0.1):
+    def __init__(self, basis, center, pc_std, noise_var=1.0, n_components=32,
+                 hidden_layer_sizes=(256,), dropout=0.1):
         super().__init__()
+        basis = torch.as_tensor(basis, dtype=torch.float32)
+        center = torch.as_tensor(center, dtype=torch.float32)
+        self.register_buffer("basis", basis)
+        self.register_buffer("center", center)
+        self.register_buffer("offset", center @ basis)
+        self.register_buffer("pc_std", torch.as_tensor(pc_std, dtype=torch.float32))
+        self.noise_var = float(noise_var)
+        n_pcs = basis.shape[1]
         hidden = [int(h) for h in hidden_layer_sizes]
-        last = hidden[-1] if hidden else n_features
-        self.encoder = _mlp([n_features, *hidden], dropout)
+        last = hidden[-1] if hidden else n_pcs
+        self.encoder = _mlp([n_pcs, *hidden], dropout)
         self.to_mean = nn.Linear(last, n_components)
         self.to_log_var = nn.Linear(last, n_components)
         decoder_sizes = [n_components, *hidden[::-1]]
-        self.decoder = _mlp(decoder_sizes, dropout)
-        self.to_recon = nn.Linear(decoder_sizes[-1], n_features)
-        # Start at sigma = 1, the scale of standardised input.
-        self.recon_log_scale = nn.Parameter(torch.zeros(n_features))
+        self.decoder = _mlp(decoder_sizes, 0.0)
+        self.to_scores = nn.Linear(decoder_sizes[-1], n_pcs)
 
-    def encode(self, x):
-        """Posterior parameters ``(mean, log_var)`` of ``q(z | x)``."""
-        h = self.encoder(x)
-        return self.to_mean(h), self.to_log_var(h)
+    @property
+    def n_features(self):
+        return self.basis.shape[0]
+
+    def project(self, x):
+        """Principal-component scores of feature rows ``x`` (the first layer)."""
+        return x @ self.basis - self.offset
+
+    def residual_sq(self, x, scores):
+        """Squared norm of the part of ``x - center`` outside the principal subspace."""
+        return ((x - self.center).pow(2).sum(dim=1) - scores.pow(2).sum(dim=1)).clamp(min=0)
+
+    def encode(self, scores):
+        """Posterior parameters ``(mean, log_var)`` of ``q(z | x)`` from scores."""
+        h = self.encoder(scores / self.pc_std)
+        return self.to_mean(h), self.to_log_var(h).clamp(_MIN_LOG_VAR, _MAX_LOG_VAR)
 
     def decode(self, z):
-        """Mean of ``p(x | z)``."""
-        return self.to_recon(self.decoder(z))
+        """Principal-component scores of the mean of ``p(x | z)``."""
+        return self.to_scores(self.decoder(z)) * self.pc_std
 
-    def forward(self, x) -> VAEOutput:
-        """Encode, draw one ``z`` from the posterior and decode it."""
-        mean, log_var = self.encode(x)
-        recon = self.decode(reparameterize(mean, log_var))
-        return VAEOutput(recon, self.recon_log_scale, mean, log_var)
+    def forward(self, scores) -> VAEOutput:
+        """Encode scores, draw one ``z`` from the posterior and decode it."""
+        mean, log_var = self.encode(scores)
+        return VAEOutput(self.decode(reparameterize(mean, log_var)), mean, log_var)
+
+    def embed(self, x):
+        """Posterior ``(mean, log_var)`` of feature rows ``x``."""
+        return self.encode(self.project(x))
+
+    def reconstruct(self, z):
+        """Mean of ``p(x | z)`` in feature space."""
+        return self.center + self.decode(z) @ self.basis.T
 
     def elbo(self, x):
-        """Per-sample ELBO ``E_q[log p(x | z)] - KL(q || p)`` from one posterior draw."""
-        out = self(x)
-        log_lik = gaussian_log_likelihood(x, out.recon_mean, out.recon_log_scale)
+        """Per-sample ELBO of feature rows ``x`` from one posterior draw (beta = 1)."""
+        scores = self.project(x)
+        out = self(scores)
+        log_lik = gaussian_log_likelihood(
+            scores, self.residual_sq(x, scores), out.recon_scores, self.noise_var,
+            self.n_features,
+        )
         return log_lik - kl_to_standard_normal(out.latent_mean, out.latent_log_var)
 
 
 class ELBOLoss(nn.Module):
     """Negative (beta-)ELBO averaged over the batch: ``-log p(x | z) + w * KL``.
 
-    Called as ``loss(module_output, x)``. In training mode the KL weight is
-    ``w = beta * kl_scale``; a warm-up schedule raises ``kl_scale`` from 0 to 1
-    so the decoder learns to use the latent space before the KL term pulls the
-    posterior towards the prior. In evaluation mode the weight is always
-    ``beta``, so validation losses measure the real objective and stay
-    comparable across epochs while the warm-up runs.
+    Called as ``loss(module_output, target)`` where ``target`` describes the
+    feature rows: shape ``(n, n_pcs + 1)``, their principal-component scores
+    followed by the squared norm of their part outside the principal
+    subspace (see :meth:`VAEModule.project` and :meth:`VAEModule.residual_sq`).
+
+    In training mode the KL weight is ``w = beta * kl_scale``; a warm-up
+    schedule raises ``kl_scale`` from near 0 to 1 so that the decoder learns
+    to use the latent space before the KL term pulls the posterior to the
+    prior. In evaluation mode ``w = beta``, so validation losses measure the
+    real objective and stay comparable while the warm-up runs.
+
+    Parameters
+    ----------
+    n_features : int
+        Dimension of the feature space.
+    noise_var : float
+        Noise variance of ``p(x | z)``, as in the module.
+    beta : float
+        Weight of the KL term.
     """
 
-    def __init__(self, beta=1.0):
+    def __init__(self, n_features, noise_var=1.0, beta=1.0):
         super().__init__()
+        self.n_features = int(n_features)
+        self.noise_var = float(noise_var)
         self.beta = float(beta)
         self.kl_scale = 1.0
 
-    def forward(self, output: VAEOutput, x: torch.Tensor) -> torch.Tensor:
-        nll = -gaussian_log_likelihood(x, output.recon_mean, output.recon_log_scale)
+    def forward(self, output: VAEOutput, target: torch.Tensor) -> torch.Tensor:
+        log_lik = gaussian_log_likelihood(
+            target[:, :-1], target[:, -1], output.recon_scores, self.noise_var, self.n_features
+        )
         kl = kl_to_standard_normal(output.latent_mean, output.latent_log_var)
         weight = self.beta * (self.kl_scale if self.training else 1.0)
-        return (nll + weight * kl).mean()
+        return (weight * kl - log_lik).mean()
