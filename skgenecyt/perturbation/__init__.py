@@ -10,11 +10,12 @@ direction instead.
 
 from ._effects import DEFAULT_DOSES, dose_response, perturbation_effects
 from ._latent import latent_module_direction, latent_perturbation_effects
-from ._summary import perturbation_summary
+from ._summary import PAPER_EFFECTS, perturbation_summary
 from ._transformer import CytokinePerturbation
 
 __all__ = [
     "DEFAULT_DOSES",
+    "PAPER_EFFECTS",
     "CytokinePerturbation",
     "dose_response",
     "latent_module_direction",

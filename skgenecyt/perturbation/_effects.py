@@ -125,7 +125,7 @@ def compute_effects(predict_jobs, matched, shifts, null_sets, *, n_bootstrap,
     per-sample deltas of each (module, shift).
     """
     jobs = [(np.empty(0, dtype=np.intp), 0.0)]
-    layout = []  # (module, shift, job of the module, first null job)
+    layout = []  # (module, shift, index of the module's job; its null jobs follow it)
     for module in matched:
         for shift in shifts:
             first = len(jobs)
@@ -147,7 +147,7 @@ def compute_effects(predict_jobs, matched, shifts, null_sets, *, n_bootstrap,
     return rows, np.array(per_sample)
 
 
-def _deltas_frame(per_sample, rows, index):
+def deltas_frame(per_sample, rows, index):
     columns = pd.MultiIndex.from_tuples(
         [(r["module"], r["shift"]) for r in rows], names=["module", "shift"]
     )
@@ -342,7 +342,7 @@ def perturbation_effects(
         row.update(mode=mode, on=on, n_samples=int(rows_mask.sum()))
     table = effects_frame(rows)
     if return_deltas:
-        return table, _deltas_frame(per_sample, rows, index[rows_mask])
+        return table, deltas_frame(per_sample, rows, index[rows_mask])
     return table
 
 

@@ -22,6 +22,7 @@ from ._effects import (
     _as_shifts,
     as_expression,
     compute_effects,
+    deltas_frame,
     passes_names,
     perturbed_rows,
     positive_class,
@@ -291,10 +292,7 @@ def latent_perturbation_effects(
                    latent_r2=r2[row["module"]])
     table = effects_frame(rows)
     if return_deltas:
-        columns_mi = pd.MultiIndex.from_tuples(
-            [(r["module"], r["shift"]) for r in rows], names=["module", "shift"]
-        )
-        return table, pd.DataFrame(per_sample.T, index=index[rows_mask], columns=columns_mi)
+        return table, deltas_frame(per_sample, rows, index[rows_mask])
     return table
 
 

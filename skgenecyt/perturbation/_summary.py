@@ -11,6 +11,10 @@ from skgenecyt.datasets import LowCoverageWarning
 from ._effects import DEFAULT_DOSES, as_expression, dose_response, perturbation_effects
 from ._modules import coverage_frame, match_modules, resolve_modules
 
+#: Effects on P(RA) of the IL-6, TNF and IL-1beta modules reported in the
+#: GeneCytNet paper, ``module -> (mean, sd)``; its protocol is not published.
+PAPER_EFFECTS = {"IL6": (0.12, 0.03), "TNF": (0.08, 0.02), "IL1B": (0.06, 0.02)}
+
 
 def perturbation_summary(
     estimator,
@@ -52,7 +56,8 @@ def perturbation_summary(
         Shifts of the dose-response curves (no null is computed for them);
         None or empty skips the curves.
     reference : dict or None, default=None
-        Published effects ``module -> (mean, sd)`` drawn beside the estimates.
+        Published effects ``module -> (mean, sd)`` drawn beside the estimates,
+        e.g. :data:`PAPER_EFFECTS`.
     mode, on, X_train, y_train, pos_label, n_bootstrap, n_null, random_state, n_jobs
         As in :func:`perturbation_effects`.
 

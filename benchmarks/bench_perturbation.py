@@ -1,0 +1,96 @@
+"""perturbation_effects against the bare predict_proba calls it cannot avoid.
+
+On the default synthetic cohort, ``perturbation_effects`` with the three
+built-in modules, one shift, ``n_bootstrap=1000`` and ``n_null=200`` must
+predict (1 + 3 x 201) perturbed copies of the 150 holdout rows. The reference
+is exactly those predictions with no perturbation work: the same number of
+``predict_proba`` calls on blocks of the same size, prepared beforehand. The
+ratio is the overhead of building the perturbed blocks, drawing the null gene
+sets, bootstrapping and summarising (target: at most 1.5x).
+
+Models: a fitted ``Pipeline(StandardScaler, LogisticRegression)`` with the
+full workload, and GeneCytNet (when ``skgenecyt.pipeline.make_genecytnet`` is
+available) with ``n_null=20``: its ``predict_proba`` takes about a millisecond
+per row or more, so the 90,600 rows of the full workload would take minutes
+per timing. With fewer null sets the fixed costs weigh more, so that ratio is,
+if anything, an overestimate of the overhead at ``n_null=200``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from _harness import Figure, best_time
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skgenecyt.datasets import make_ra_cohort
+from skgenecyt.perturbation import perturbation_effects
+from skgenecyt.perturbation._batch import StackedPredictor
+
+N_BOOTSTRAP, N_NULL, SHIFTS = 1000, 200, (1.0,)
+MAX_BATCH_BYTES = 256 * 2**20  # perturbation_effects' default
+
+
+def _bare_predictions(model, X_rows, n_jobs_total):
+    """The predict_proba calls perturbation_effects makes, on prepared blocks."""
+    values = X_rows.to_numpy()
+    blocks = StackedPredictor(None, values, None, None, 1, MAX_BATCH_BYTES).blocks(n_jobs_total)
+    size = max(stop - start for start, stop in blocks)
+    tiled = np.resize(values, (size, values.shape[1]))  # rows repeated to fill a block
+    prepared = {n: pd.DataFrame(tiled[:n], columns=X_rows.columns)
+                for n in {stop - start for start, stop in blocks}}
+    order = [stop - start for start, stop in blocks]
+
+    def run():
+        for n in order:
+            model.predict_proba(prepared[n])
+
+    return run, len(blocks)
+
+
+def _figure(label, model, cohort, n_null=N_NULL, repeat=3):
+    n_modules = len(cohort.modules)
+    n_jobs_total = 1 + n_modules * len(SHIFTS) * (1 + n_null)
+    bare, n_calls = _bare_predictions(model, cohort.X_holdout, n_jobs_total)
+
+    def effects():
+        perturbation_effects(model, cohort.X_holdout, modules=cohort.modules, shifts=SHIFTS,
+                             X_train=cohort.X, n_bootstrap=N_BOOTSTRAP, n_null=n_null,
+                             max_batch_bytes=MAX_BATCH_BYTES, random_state=0)
+
+    # Interleaved, so that both sides see the same load on a shared machine;
+    # the minimum drops the cold first call.
+    times = [(best_time(effects, repeat=1), best_time(bare, repeat=1)) for _ in range(repeat)]
+    t_effects, t_bare = (min(column) for column in zip(*times))
+    return Figure(
+        name=f"perturbation_effects / bare predict_proba ({label})",
+        value=t_effects, reference=t_bare, unit="s", target=1.5,
+        note=f"{n_modules} modules, {n_null} null sets, {n_calls} predict_proba calls",
+    )
+
+
+def _genecytnet():
+    try:
+        from skgenecyt.pipeline import make_genecytnet
+    except ImportError:
+        return None
+    return make_genecytnet(random_state=0)
+
+
+def run() -> list[Figure]:
+    cohort = make_ra_cohort(random_state=0)
+    logistic = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    figures = [_figure("logistic pipeline", logistic.fit(cohort.X, cohort.y), cohort)]
+    genecytnet = _genecytnet()
+    if genecytnet is not None:
+        genecytnet.fit(cohort.X, cohort.y)
+        figures.append(_figure("GeneCytNet", genecytnet, cohort, n_null=20))
+    return figures
+
+
+if __name__ == "__main__":
+    for fig in run():
+        print(f"{fig.name}: {fig.value:.3f} s vs {fig.reference:.3f} s, ratio {fig.ratio:.2f} "
+              f"(target <= {fig.target}) {fig.note}")
