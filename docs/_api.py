@@ -65,6 +65,12 @@ SECTIONS = (
         "expression tables.",
     ),
     (
+        "skgenecyt.persistence",
+        "Persistence",
+        "Save fitted models to a file and load them back without running code "
+        "from the file.",
+    ),
+    (
         "skgenecyt.report",
         "Reports",
         "The tables, figures and documents of ``skgenecyt reproduce``.",

@@ -59,6 +59,19 @@ exclude_patterns = [
 root_doc = "index"
 default_role = "literal"  # `x` in prose means code, as in numpydoc docstrings
 
+# The pipeline's defaults, read from the code, for the prose: |default_n_genes|.
+_defaults = skgenecyt.make_genecytnet().get_params()
+rst_epilog = "\n".join(
+    f".. |{name}| replace:: {value}"
+    for name, value in {
+        "default_n_genes": f"{_defaults['select__k']:,}",
+        "default_n_components": _defaults["vae__n_components"],
+        "default_vae_hidden": ", ".join(map(str, _defaults["vae__hidden_layer_sizes"])),
+        "default_gat_layers": _defaults["gat__n_layers"],
+        "default_gat_heads": _defaults["gat__heads"],
+    }.items()
+)
+
 # -- API reference, generated from skgenecyt.__all__ ----------------------------
 
 

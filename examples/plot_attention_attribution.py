@@ -36,22 +36,26 @@ print(gat.graph_)
 # Attention between latent factors
 # --------------------------------
 # :meth:`~skgenecyt.GATClassifier.attention` returns one row per edge, layer
-# and head. Each target node's incoming weights sum to one, so with 32 nodes
-# a uniform weight is 1/32. Averaged over heads, the first layer's weights
-# form a matrix of who listens to whom (averaged over the training rows).
+# and head. Each target node's incoming weights (its own self-loop included)
+# sum to one, so on this complete graph a uniform weight is one over the
+# number of nodes. Averaged over heads, the first layer's weights form a
+# matrix of who listens to whom (averaged over the training rows).
 attention = gat.attention()
+n_nodes = len(gat.graph_.node_names)
+print(f"uniform weight: 1/{n_nodes} = {1 / n_nodes:.4f}")
 attention.head()
 
 # %%
 first_layer = (
     attention[attention["layer"] == 0]
-    .groupby(["target", "source"], sort=False)["attention"].mean()
+    .groupby(["target", "source"], sort=False)["attention"]
+    .mean()
     .unstack()
 )
 fig, ax = plt.subplots(figsize=(6, 5))
 image = ax.imshow(first_layer.to_numpy(), cmap="viridis")
-ax.set_xticks(range(0, len(first_layer), 4), first_layer.columns[::4], rotation=90)
-ax.set_yticks(range(0, len(first_layer), 4), first_layer.index[::4])
+ax.set_xticks(range(len(first_layer)), first_layer.columns, rotation=90)
+ax.set_yticks(range(len(first_layer)), first_layer.index)
 ax.set_xlabel("source (attended to)")
 ax.set_ylabel("target (attending)")
 ax.set_title("Layer 1 attention, mean over heads")
@@ -64,7 +68,8 @@ fig.tight_layout()
 by_class = gat.attention(per_class=True)
 by_class = by_class[~by_class["self_loop"]]
 difference = (
-    by_class.groupby(["class", "source", "target"])["attention"].mean()
+    by_class.groupby(["class", "source", "target"])["attention"]
+    .mean()
     .unstack("class")
     .assign(ra_minus_control=lambda t: t[1] - t[0])
     .sort_values("ra_minus_control", key=np.abs, ascending=False)
@@ -79,14 +84,20 @@ difference.head(8).round(4)
 # holdout cohort.
 latent_holdout = model[:-1].transform(cohort.X_holdout)
 importance = gat.node_importance(latent_holdout)
-importance.sort_values("gradient_x_input", ascending=False).head(8).round(4)
+importance.sort_values("gradient_x_input", ascending=False).head(
+    8
+).round(4)
 
 # %%
-top = importance.sort_values("gradient_x_input", ascending=False).head(12)
+top = importance.sort_values("gradient_x_input", ascending=False).head(
+    12
+)
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
 axes[0].barh(top.index[::-1], top["gradient_x_input"][::-1])
 axes[0].set_xlabel("mean |gradient x input|")
-axes[1].barh(top.index[::-1], top["attention_received"][::-1], color="tab:orange")
+axes[1].barh(
+    top.index[::-1], top["attention_received"][::-1], color="tab:orange"
+)
 axes[1].set_xlabel("attention received")
 fig.suptitle("Most important latent factors (holdout cohort)")
 fig.tight_layout()
@@ -103,15 +114,25 @@ base = latent_train.mean().to_frame().T
 moved = base.copy()
 moved[factor] += latent_train[factor].std()
 change = pd.Series(
-    (model[:-1].inverse_transform(moved) - model[:-1].inverse_transform(base))[0],
+    (
+        model[:-1].inverse_transform(moved)
+        - model[:-1].inverse_transform(base)
+    )[0],
     index=cohort.X.columns,
 )
 top_genes = change.abs().sort_values(ascending=False).head(100).index
-module_of = {gene: name for name, genes in cohort.modules.items() for gene in genes}
-counts = pd.Series([module_of.get(g, "background") for g in top_genes]).value_counts()
+module_of = {
+    gene: name
+    for name, genes in cohort.modules.items()
+    for gene in genes
+}
+counts = pd.Series(
+    [module_of.get(g, "background") for g in top_genes]
+).value_counts()
 print(f"the 100 genes that factor {factor} moves most, by module:")
 print(counts.to_string())
-print(f"(module genes make up {len(module_of) / cohort.X.shape[1]:.1%} of all genes)")
+share = len(module_of) / cohort.X.shape[1]
+print(f"(module genes make up {share:.1%} of all genes)")
 
 # %%
 # Attention over genes
@@ -138,18 +159,29 @@ print(gene_gat.graph_)
 # The genes with the largest gradient x input, and the module each belongs to:
 genes_holdout = gene_model[:-1].transform(cohort.X_holdout)
 gene_importance = gene_gat.node_importance(genes_holdout)
-ranked = gene_importance.sort_values("gradient_x_input", ascending=False).head(15)
-ranked.assign(module=[module_of.get(g, "background") for g in ranked.index]).round(4)
+ranked = gene_importance.sort_values(
+    "gradient_x_input", ascending=False
+).head(15)
+ranked.assign(
+    module=[module_of.get(g, "background") for g in ranked.index]
+).round(4)
 
 # %%
 # And the strongest attention edges between two different genes:
 edges = gene_gat.attention()
 edges = edges[~edges["self_loop"]]
 strongest = (
-    edges.groupby(["source", "target"])["attention"].mean()
-    .sort_values(ascending=False).head(10).reset_index()
+    edges.groupby(["source", "target"])["attention"]
+    .mean()
+    .sort_values(ascending=False)
+    .head(10)
+    .reset_index()
 )
 strongest.assign(
-    source_module=[module_of.get(g, "background") for g in strongest["source"]],
-    target_module=[module_of.get(g, "background") for g in strongest["target"]],
+    source_module=[
+        module_of.get(g, "background") for g in strongest["source"]
+    ],
+    target_module=[
+        module_of.get(g, "background") for g in strongest["target"]
+    ],
 ).round(4)

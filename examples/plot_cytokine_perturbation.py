@@ -19,6 +19,7 @@ default 200. See :ref:`perturbation` for the protocol and its statistics.
 # A fitted GeneCytNet
 # -------------------
 import matplotlib.pyplot as plt
+import pandas as pd
 
 from skgenecyt import make_genecytnet, make_ra_cohort
 
@@ -37,8 +38,10 @@ from skgenecyt import CytokinePerturbation
 perturb = CytokinePerturbation(module="IL6", shift=1.0).fit(cohort.X)
 shifted = perturb.transform(cohort.X_holdout)
 changed = (shifted != cohort.X_holdout).any()
-print(f"{changed.sum()} of {changed.size} genes changed; "
-      f"module coverage {perturb.coverage_:.0%}")
+print(
+    f"{changed.sum()} of {changed.size} genes changed; "
+    f"module coverage {perturb.coverage_:.0%}"
+)
 
 p_before = model.predict_proba(cohort.X_holdout)[:, 1]
 p_after = model.predict_proba(shifted)[:, 1]
@@ -54,11 +57,18 @@ print(f"mean change in P(RA): {(p_after - p_before).mean():+.3f}")
 from skgenecyt import perturbation_effects
 
 effects = perturbation_effects(
-    model, cohort.X_holdout, cohort.y_holdout, X_train=cohort.X,
-    shifts=[1.0], n_bootstrap=1000, n_null=100, random_state=0,
+    model,
+    cohort.X_holdout,
+    cohort.y_holdout,
+    X_train=cohort.X,
+    shifts=[1.0],
+    n_bootstrap=1000,
+    n_null=100,
+    random_state=0,
 )
-effects[["module", "n_genes", "delta_mean", "ci_low", "ci_high", "null_mean", "z",
-         "p_value"]].round(3)
+columns = ["module", "n_genes", "delta_mean", "ci_low", "ci_high",
+           "null_mean", "z", "p_value"]
+effects[columns].round(3)
 
 # %%
 # The forest plot shows each module's mean change with its 95% interval; the
@@ -69,8 +79,13 @@ from skgenecyt import plot_perturbation_effects
 
 paper = {"IL6": (0.12, 0.03), "TNF": (0.08, 0.02), "IL1B": (0.06, 0.02)}
 fig, ax = plt.subplots(figsize=(6.4, 3.2))
-plot_perturbation_effects(effects, ax=ax, reference=paper,
-                          title="Shift of +1 SD, holdout cohort")
+plot_perturbation_effects(
+    effects,
+    ax=ax,
+    reference=paper,
+    title="Shift of +1 SD, holdout cohort",
+)
+plt.show()
 
 # %%
 # Dose-response
@@ -80,11 +95,16 @@ plot_perturbation_effects(effects, ax=ax, reference=paper,
 from skgenecyt import dose_response, plot_dose_response
 
 curve = dose_response(
-    model, cohort.X_holdout, ["IL6", "TNF", "IL1B"], X_train=cohort.X,
-    n_bootstrap=500, random_state=0,
+    model,
+    cohort.X_holdout,
+    ["IL6", "TNF", "IL1B"],
+    X_train=cohort.X,
+    n_bootstrap=500,
+    random_state=0,
 )
 fig, ax = plt.subplots(figsize=(6.4, 4))
 plot_dose_response(curve, ax=ax, title="Dose-response, holdout cohort")
+plt.show()
 
 # %%
 # Does the answer follow the truth?
@@ -93,19 +113,35 @@ plot_dose_response(curve, ax=ax, title="Dose-response, holdout cohort")
 # module and IL-6 the weakest, and a new model is fitted on that cohort. We
 # print the planted and the recovered order for both cohorts.
 permuted = make_ra_cohort(
-    n_genes=3000, module_effects={"IL6": 0.3, "TNF": 1.0, "IL1B": 0.6}, random_state=1
+    n_genes=3000,
+    module_effects={"IL6": 0.3, "TNF": 1.0, "IL1B": 0.6},
+    random_state=1,
 )
-model_permuted = make_genecytnet(random_state=0).fit(permuted.X, permuted.y)
+model_permuted = make_genecytnet(random_state=0).fit(
+    permuted.X, permuted.y
+)
 effects_permuted = perturbation_effects(
-    model_permuted, permuted.X_holdout, permuted.y_holdout, X_train=permuted.X,
-    n_bootstrap=1000, n_null=100, random_state=0,
+    model_permuted,
+    permuted.X_holdout,
+    permuted.y_holdout,
+    X_train=permuted.X,
+    n_bootstrap=1000,
+    n_null=100,
+    random_state=0,
 )
 
-for name, table, truth in [("default", effects, cohort.module_effects),
-                           ("permuted", effects_permuted, permuted.module_effects)]:
-    recovered = table.sort_values("delta_mean", ascending=False)["module"].tolist()
+orders = {}
+for name, table, truth in [
+    ("default", effects, cohort.module_effects),
+    ("permuted", effects_permuted, permuted.module_effects),
+]:
     planted = sorted(truth, key=truth.get, reverse=True)
-    print(f"{name:9s} planted order {planted}, recovered order {recovered}")
+    ranked = table.sort_values("delta_mean", ascending=False)
+    orders[name] = {
+        "planted": " > ".join(planted),
+        "recovered": " > ".join(ranked["module"]),
+    }
+pd.DataFrame(orders).T
 
 # %%
 # Modules whose planted effects are close are the hardest to order, and the
@@ -115,8 +151,12 @@ for name, table, truth in [("default", effects, cohort.module_effects),
 # z-scores against the null tell how far each module stands from random gene
 # sets of its size.
 fig, ax = plt.subplots(figsize=(6.4, 3.2))
-plot_perturbation_effects(effects_permuted, ax=ax,
-                          title="Permuted truth: TNF 1.0, IL1B 0.6, IL6 0.3")
+plot_perturbation_effects(
+    effects_permuted,
+    ax=ax,
+    title="Permuted truth: TNF 1.0, IL1B 0.6, IL6 0.3",
+)
+plt.show()
 
 # %%
 # A perturbation effect describes the fitted model, not the biology: on real

@@ -22,8 +22,12 @@ changes.
 # ---------------
 from dask.distributed import Client, LocalCluster
 
-cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                       dashboard_address=None)
+cluster = LocalCluster(
+    n_workers=2,
+    threads_per_worker=1,
+    processes=False,
+    dashboard_address=None,
+)
 client = Client(cluster)
 print(client)
 
@@ -39,11 +43,12 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from skgenecyt import make_genecytnet, make_ra_cohort
 
 cohort = make_ra_cohort(n_genes=2000, random_state=0)
-model = make_genecytnet(random_state=0, select__k=500,
-                        vae__max_epochs=15, gat__max_epochs=20)
+model = make_genecytnet(
+    random_state=0, vae__max_epochs=15, gat__max_epochs=20
+)
 search = GridSearchCV(
     model,
-    param_grid={"vae__n_components": [8, 16], "gat__heads": [1, 4]},
+    param_grid={"vae__n_components": [4, 16], "gat__heads": [1, 4]},
     scoring="roc_auc",
     cv=StratifiedKFold(n_splits=3, shuffle=True, random_state=0),
     n_jobs=-1,
@@ -52,8 +57,9 @@ with joblib.parallel_backend("dask"):
     search.fit(cohort.X, cohort.y)
 
 results = pd.DataFrame(search.cv_results_)
-results[["param_vae__n_components", "param_gat__heads", "mean_test_score",
-         "std_test_score", "mean_fit_time"]].round(3)
+columns = ["param_vae__n_components", "param_gat__heads",
+           "mean_test_score", "std_test_score", "mean_fit_time"]
+results[columns].round(3)
 
 # %%
 # The mean cross-validated AUC of each setting with its spread over folds:
@@ -61,9 +67,14 @@ import matplotlib.pyplot as plt
 
 fig, ax = plt.subplots(figsize=(5.6, 3.6))
 for heads, part in results.groupby("param_gat__heads"):
-    ax.errorbar(part["param_vae__n_components"].astype(int), part["mean_test_score"],
-                yerr=part["std_test_score"], marker="o", capsize=3,
-                label=f"gat__heads={heads}")
+    ax.errorbar(
+        part["param_vae__n_components"].astype(int),
+        part["mean_test_score"],
+        yerr=part["std_test_score"],
+        marker="o",
+        capsize=3,
+        label=f"gat__heads={heads}",
+    )
 ax.set_xlabel("vae__n_components")
 ax.set_ylabel("CV ROC AUC (mean +- SD)")
 ax.set_title("Grid search on a dask cluster")
@@ -79,11 +90,18 @@ from sklearn.preprocessing import StandardScaler
 
 from skgenecyt import benchmark
 
-models = {"GeneCytNet": search.best_estimator_,
-          "logistic": make_pipeline(StandardScaler(), LogisticRegression(C=0.01))}
+models = {
+    "GeneCytNet": search.best_estimator_,
+    "logistic": make_pipeline(
+        StandardScaler(), LogisticRegression(C=0.01)
+    ),
+}
 with joblib.parallel_backend("dask"):
-    table = benchmark(models, cohort.X, cohort.y, cv=3, n_jobs=-1, random_state=0)
-table[["model", "cv_roc_auc_mean", "cv_roc_auc_sd", "fit_time_mean"]].round(3)
+    table = benchmark(
+        models, cohort.X, cohort.y, cv=3, n_jobs=-1, random_state=0
+    )
+columns = ["model", "cv_roc_auc_mean", "cv_roc_auc_sd", "fit_time_mean"]
+table[columns].round(3)
 
 # %%
 # The workers of this example are threads of one process

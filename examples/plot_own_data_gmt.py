@@ -31,13 +31,17 @@ cohort = make_ra_cohort(n_genes=3000, random_state=0)
 
 
 def export(expression, path):
-    """Write genes as rows, with CXCL8 missing and SOCS3 under an old alias."""
-    table = expression.drop(columns=["CXCL8"]).rename(columns={"SOCS3": "SSI-3"})
+    """Write genes as rows; CXCL8 missing, SOCS3 under an old alias."""
+    table = expression.drop(columns=["CXCL8"]).rename(
+        columns={"SOCS3": "SSI-3"}
+    )
     table.T.to_csv(path, sep="\t", index_label="gene")
 
 
 export(cohort.X, folder / "expression.tsv.gz")
-cohort.y.rename("status").to_csv(folder / "labels.csv", index_label="sample")
+cohort.y.rename("status").to_csv(
+    folder / "labels.csv", index_label="sample"
+)
 print(sorted(p.name for p in folder.iterdir()))
 
 # %%
@@ -61,8 +65,11 @@ with open(folder / "gene_sets.gmt", "w") as gmt:
 # the samples) and checks the values.
 from skgenecyt import load_expression, read_gmt
 
-data = load_expression(folder / "expression.tsv.gz", labels=folder / "labels.csv",
-                       genes_as_rows=True)
+data = load_expression(
+    folder / "expression.tsv.gz",
+    labels=folder / "labels.csv",
+    genes_as_rows=True,
+)
 X, y = data.X, data.y
 print(X.shape, y.value_counts().to_dict())
 
@@ -96,15 +103,23 @@ except ValueError as error:
 from skgenecyt import make_genecytnet, perturbation_effects
 
 export(cohort.X_holdout, folder / "holdout.tsv.gz")
-X_holdout = load_expression(folder / "holdout.tsv.gz", genes_as_rows=True).X
+X_holdout = load_expression(
+    folder / "holdout.tsv.gz", genes_as_rows=True
+).X
 
 model = make_genecytnet(random_state=0).fit(X, y)
 effects = perturbation_effects(
-    model, X_holdout, X_train=X, modules=folder / "gene_sets.gmt",
-    n_bootstrap=500, n_null=100, random_state=0,
+    model,
+    X_holdout,
+    X_train=X,
+    modules=folder / "gene_sets.gmt",
+    n_bootstrap=500,
+    n_null=100,
+    random_state=0,
 )
-effects[["module", "n_genes", "coverage", "delta_mean", "ci_low", "ci_high", "z",
-         "p_value"]].round(3)
+columns = ["module", "n_genes", "coverage", "delta_mean", "ci_low",
+           "ci_high", "z", "p_value"]
+effects[columns].round(3)
 
 # %%
 import matplotlib.pyplot as plt
@@ -112,7 +127,10 @@ import matplotlib.pyplot as plt
 from skgenecyt import plot_perturbation_effects
 
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
-plot_perturbation_effects(effects, ax=ax, title="Gene sets from the GMT file, +1 SD")
+plot_perturbation_effects(
+    effects, ax=ax, title="Gene sets from the GMT file, +1 SD"
+)
+plt.show()
 
 # %%
 # The temporary folder is ours to remove.

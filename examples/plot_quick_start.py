@@ -42,12 +42,17 @@ import pandas as pd
 
 standardised = (cohort.X - cohort.X.mean()) / cohort.X.std()
 scores = pd.DataFrame(
-    {name: standardised[genes].mean(axis=1) for name, genes in cohort.modules.items()}
+    {
+        name: standardised[genes].mean(axis=1)
+        for name, genes in cohort.modules.items()
+    }
 )
 
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
 names = list(cohort.modules)
-for offset, (label, colour) in enumerate([(0, "tab:blue"), (1, "tab:red")]):
+for offset, (label, colour) in enumerate(
+    [(0, "tab:blue"), (1, "tab:red")]
+):
     boxes = ax.boxplot(
         [scores.loc[cohort.y == label, name] for name in names],
         positions=[3 * i + offset for i in range(len(names))],
@@ -60,7 +65,10 @@ for offset, (label, colour) in enumerate([(0, "tab:blue"), (1, "tab:red")]):
 ax.set_xticks([3 * i + 0.5 for i in range(len(names))], names)
 ax.set_ylabel("module score (mean z-score)")
 ax.legend(
-    [plt.Rectangle((0, 0), 1, 1, color=c, alpha=0.5) for c in ("tab:blue", "tab:red")],
+    [
+        plt.Rectangle((0, 0), 1, 1, color=c, alpha=0.5)
+        for c in ("tab:blue", "tab:red")
+    ],
     ["control", "RA"],
 )
 ax.set_title("Module scores by class (training cohort)")
@@ -104,15 +112,22 @@ from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
 
 proba = model.predict_proba(cohort.X_holdout)[:, 1]
 predicted = model.predict(cohort.X_holdout)
-print(f"holdout ROC AUC  {roc_auc_score(cohort.y_holdout, proba):.3f}")
-print(f"holdout accuracy {accuracy_score(cohort.y_holdout, predicted):.3f}")
-print(f"holdout F1       {f1_score(cohort.y_holdout, predicted):.3f}")
+y_true = cohort.y_holdout
+print(f"holdout ROC AUC  {roc_auc_score(y_true, proba):.3f}")
+print(f"holdout accuracy {accuracy_score(y_true, predicted):.3f}")
+print(f"holdout F1       {f1_score(y_true, predicted):.3f}")
 
 # %%
 from skgenecyt.plotting import plot_roc_curves
 
 fig, ax = plt.subplots(figsize=(4.8, 4.4))
-plot_roc_curves({"GeneCytNet": proba}, cohort.y_holdout, ax=ax, title="Holdout cohort")
+plot_roc_curves(
+    {"GeneCytNet": proba},
+    cohort.y_holdout,
+    ax=ax,
+    title="Holdout cohort",
+)
+plt.show()
 
 # %%
 # Next steps: compare GeneCytNet with the classical baselines on identical
