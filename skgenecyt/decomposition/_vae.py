@@ -339,9 +339,12 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
         return self.net_.module_.to_mean.out_features
 
     def _validate_X(self, X, *, reset):
-        return validate_data(
-            self, X, reset=reset, dtype=np.float32, order="C", ensure_all_finite=False
-        )
+        # Values beyond float32 become inf here; the finiteness checks report
+        # them as an error, so numpy's overflow warning would only repeat it.
+        with np.errstate(over="ignore"):
+            return validate_data(
+                self, X, reset=reset, dtype=np.float32, order="C", ensure_all_finite=False
+            )
 
     def _check_finite_output(self, out, X):
         # Every output depends on every feature through the first layer, so
@@ -440,6 +443,7 @@ def _check_finite(X, feature_names=None, max_listed=5):
     listed = ", ".join(str(n) for n in names[:max_listed])
     more = f" and {bad.size - max_listed} more" if bad.size > max_listed else ""
     raise ValueError(
-        f"Input X contains NaN or infinite values in {bad.size} feature(s): {listed}{more}. "
+        f"Input X contains NaN or infinite values in {bad.size} feature(s): {listed}{more} "
+        "(values beyond the float32 range, about 3.4e38, count as infinite). "
         "VAETransformer needs finite values: impute or drop them first."
     )
