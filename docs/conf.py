@@ -21,6 +21,7 @@ sys.path.insert(0, str(DOCS))  # for _api and _gallery
 
 import torch  # noqa: E402
 from _api import render_api_sections  # noqa: E402
+from _bad_input import render as render_bad_input  # noqa: E402
 from _reproduction import render as render_reproduction  # noqa: E402
 
 import skgenecyt  # noqa: E402
@@ -54,6 +55,7 @@ exclude_patterns = [
     "_templates",
     "_api_sections.rst",
     "_reproduction_results.rst",
+    "_bad_input_catalogue.rst",
     "generated/backreferences",
 ]
 root_doc = "index"
@@ -87,6 +89,10 @@ autosummary_generate = ["_api_sections.rst"]
 
 # reproduction.rst includes the tables of the recorded reproduce run.
 _write_if_changed(DOCS / "_reproduction_results.rst", render_reproduction())
+
+# user_guide/bad_input.rst includes the errors that the test suite's
+# catalogue of bad inputs actually produces, found by running it now.
+_write_if_changed(DOCS / "_bad_input_catalogue.rst", render_bad_input())
 autosummary_generate_overwrite = True
 
 autodoc_typehints = "none"  # numpydoc docstrings carry the types
@@ -188,5 +194,7 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
 }
+html_static_path = ["_static"]
+html_css_files = ["skgenecyt.css"]
 html_show_sourcelink = False
 html_last_updated_fmt = None
