@@ -156,7 +156,7 @@ class _SavedNet:
         for name, value in net.get_params(deep=False).items():
             if name in _NET_CLASSES:
                 record.classes[name] = _type_name(value)
-            elif name in _NET_PARAMS or name.startswith(_NET_PARAM_PREFIXES):
+            elif _kept(name):
                 if isinstance(value, torch.Tensor):
                     record.arrays[name] = _to_numpy(value, name)
                     record.tensors.append(name)
@@ -175,11 +175,13 @@ class _SavedNet:
 
     def rebuild(self, device):
         """A ready-to-use net on ``device`` with the saved weights."""
-        classes = {name: _import_type(path) for name, path in self.classes.items()}
-        params = dict(self.params)
+        classes = {name: _import_type(path) for name, path in self.classes.items()
+                   if name in _NET_CLASSES}
+        # Only the parameters save_model writes, whatever else a file may hold.
+        params = {name: value for name, value in self.params.items() if _kept(name)}
         params.update({
             name: torch.from_numpy(np.array(a)) if name in self.tensors else a
-            for name, a in self.arrays.items()
+            for name, a in self.arrays.items() if _kept(name)
         })
         net = _import_type(self.net_class)(**classes, **params, device=device, train_split=None)
         # Fresh weights are drawn before ours are copied in: keep the global RNG untouched.
@@ -189,6 +191,11 @@ class _SavedNet:
         _load_state(net.criterion_, self.criterion_state, "criterion")
         net.history_ = History(self.history)
         return net
+
+
+def _kept(name):
+    """Whether a NeuralNet parameter is stored (and, on load, accepted)."""
+    return name in _NET_PARAMS or name.startswith(_NET_PARAM_PREFIXES)
 
 
 class _SavedPandas:
