@@ -135,6 +135,20 @@ class VAEModule(nn.Module):
         """Squared norm of the part of ``x - center`` outside the principal subspace."""
         return ((x - self.center).pow(2).sum(dim=1) - scores.pow(2).sum(dim=1)).clamp(min=0)
 
+    def summarise(self, x):
+        """What the likelihood needs of feature rows ``x``: ``(n, n_pcs + 1)``.
+
+        The principal-component scores, then the squared norm of the part
+        outside the principal subspace: the layout of :class:`ELBOLoss`'s
+        target.
+        """
+        scores = self.project(x)
+        return torch.column_stack([scores, self.residual_sq(x, scores)])
+
+    def unproject(self, scores):
+        """Feature rows with the given principal-component scores (the last layer)."""
+        return self.center + scores @ self.basis.T
+
     def encode(self, scores):
         """Posterior parameters ``(mean, log_var)`` of ``q(z | x)`` from scores."""
         h = self.encoder(scores / self.pc_std)
@@ -149,21 +163,14 @@ class VAEModule(nn.Module):
         mean, log_var = self.encode(scores)
         return VAEOutput(self.decode(reparameterize(mean, log_var)), mean, log_var)
 
-    def embed(self, x):
-        """Posterior ``(mean, log_var)`` of feature rows ``x``."""
-        return self.encode(self.project(x))
+    def elbo(self, summary):
+        """Per-sample ELBO (beta = 1) from one posterior draw.
 
-    def reconstruct(self, z):
-        """Mean of ``p(x | z)`` in feature space."""
-        return self.center + self.decode(z) @ self.basis.T
-
-    def elbo(self, x):
-        """Per-sample ELBO of feature rows ``x`` from one posterior draw (beta = 1)."""
-        scores = self.project(x)
-        out = self(scores)
+        ``summary`` is the output of :meth:`summarise` for the feature rows.
+        """
+        out = self(summary[:, :-1])
         log_lik = gaussian_log_likelihood(
-            scores, self.residual_sq(x, scores), out.recon_scores, self.noise_var,
-            self.n_features,
+            summary[:, :-1], summary[:, -1], out.recon_scores, self.noise_var, self.n_features
         )
         return log_lik - kl_to_standard_normal(out.latent_mean, out.latent_log_var)
 
@@ -172,9 +179,9 @@ class ELBOLoss(nn.Module):
     """Negative (beta-)ELBO averaged over the batch: ``-log p(x | z) + w * KL``.
 
     Called as ``loss(module_output, target)`` where ``target`` describes the
-    feature rows: shape ``(n, n_pcs + 1)``, their principal-component scores
-    followed by the squared norm of their part outside the principal
-    subspace (see :meth:`VAEModule.project` and :meth:`VAEModule.residual_sq`).
+    feature rows as :meth:`VAEModule.summarise` does: shape ``(n, n_pcs + 1)``,
+    their principal-component scores followed by the squared norm of their
+    part outside the principal subspace.
 
     In training mode the KL weight is ``w = beta * kl_scale``; a warm-up
     schedule raises ``kl_scale`` from near 0 to 1 so that the decoder learns
