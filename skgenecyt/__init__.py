@@ -24,6 +24,7 @@ from .datasets import (
     read_gmt,
 )
 from .decomposition import VAETransformer
+from .graph import FeatureGraph, GATClassifier, coexpression_graph, complete_graph, prior_graph
 from .model_selection import benchmark, default_baselines
 from .persistence import ModelVersionWarning, load_model, save_model
 from .perturbation import (
@@ -34,16 +35,21 @@ from .perturbation import (
     perturbation_effects,
     perturbation_summary,
 )
+from .pipeline import make_genecytnet
 from .plotting import plot_dose_response, plot_perturbation_effects
 
 __all__ = [
     "CytokinePerturbation",
+    "FeatureGraph",
+    "GATClassifier",
     "LowCoverageWarning",
     "ModelVersionWarning",
     "RawCountsWarning",
     "VAETransformer",
     "__version__",
     "benchmark",
+    "coexpression_graph",
+    "complete_graph",
     "default_baselines",
     "dose_response",
     "latent_module_direction",
@@ -51,12 +57,14 @@ __all__ = [
     "load_cytokine_modules",
     "load_expression",
     "load_model",
+    "make_genecytnet",
     "make_ra_cohort",
     "match_modules",
     "perturbation_effects",
     "perturbation_summary",
     "plot_dose_response",
     "plot_perturbation_effects",
+    "prior_graph",
     "read_gmt",
     "save_model",
 ]

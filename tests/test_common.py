@@ -22,10 +22,23 @@ FAST_PARAMS: dict[str, dict] = {
     # The checks' arrays have no gene names, so the module is given by column
     # index (column 0 exists even in the one-feature checks).
     "CytokinePerturbation": {"module": "M", "modules": {"M": [0]}},
+    "GATClassifier": {
+        "hidden_channels": 8, "heads": 2, "n_layers": 1, "node_embedding_dim": 4,
+        "max_epochs": 10, "batch_size": 64, "lr": 2e-2, "early_stopping": False,
+    },
 }
 
 #: class name -> {check name: reason}. Every entry needs a reason that holds.
-EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {}
+EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {
+    "GATClassifier": {
+        "check_methods_subset_invariance": (
+            "float32 exp (in ELU and the softmaxes) takes a vectorised path for most "
+            "elements and a scalar path for the tail of a tensor, which differ in the last "
+            "bit; a sample's logits thus depend on the batch size at the 1e-7 level, just "
+            "above the check's atol=1e-7 (predictions and rankings are unaffected)."
+        ),
+    },
+}
 
 
 def public_estimator_classes():

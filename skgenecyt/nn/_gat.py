@@ -382,4 +382,9 @@ class GATNet(nn.Module):
         else:
             pooled = h.mean(dim=1)
             weights = h.new_full(h.shape[:2], 1.0 / h.shape[1])
-        return self.head(self.dropout(pooled)), attention, weights
+        pooled = self.dropout(pooled)
+        # The head written out (not a matrix product): BLAS picks other kernels
+        # for a single row than for many, and a sample's logits should not
+        # depend on which other samples share its batch.
+        logits = (pooled.unsqueeze(1) * self.head.weight).sum(-1) + self.head.bias
+        return logits, attention, weights
