@@ -327,6 +327,7 @@ def perturbation_effects(
         cols, shift = job
         if len(cols):
             segment[:, cols] = perturb_values(segment[:, cols], stats.take(cols), mode, shift)
+        return cols
 
     predictor = StackedPredictor(
         estimator.predict_proba,

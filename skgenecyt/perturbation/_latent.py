@@ -272,8 +272,10 @@ def latent_perturbation_effects(
 
     def perturb(segment, job):
         cols, shift = job
-        if len(cols):
-            segment += shift * directions(cols)[0]
+        if not len(cols):
+            return cols
+        segment += shift * directions(cols)[0]
+        return slice(None)
 
     Z_rows = _encode(head, values[rows_mask], columns if passes_names(pipeline) else None)
     latent_columns = getattr(tail, "feature_names_in_", None)

@@ -177,3 +177,28 @@ def test_clear_errors(toy):
     with pytest.raises(ValueError, match="non-finite"):
         perturbation_effects(_NaNClassifier().fit(toy.X, toy.y), toy.X, modules=modules,
                              n_null=2, n_bootstrap=2)
+
+
+def test_input_left_untouched_and_in_place_estimators_safe(toy):
+    """Blocks are reused between calls: an estimator that works in place must not
+    corrupt them (scikit-learn copies the read-only blocks it is given)."""
+    X_before = toy.X_test.copy()
+    kwargs = dict(modules=toy.modules, n_null=5, n_bootstrap=5, random_state=0)
+    expected = perturbation_effects(toy.model, toy.X_test, **kwargs)
+    pd.testing.assert_frame_equal(toy.X_test, X_before)
+    in_place = make_pipeline(StandardScaler(copy=False), LogisticRegression(C=0.1))
+    in_place.fit(toy.X.copy(), toy.y)
+    pd.testing.assert_frame_equal(perturbation_effects(in_place, toy.X_test, **kwargs), expected)
+
+
+class _InPlaceClassifier(_NaNClassifier):
+    def predict_proba(self, X):
+        X = np.asarray(X)
+        X[:, 0] = 0.0  # writes into its input
+        return np.full((len(X), 2), 0.5)
+
+
+def test_estimator_writing_into_its_input_is_a_clear_error(toy):
+    model = _InPlaceClassifier().fit(toy.X, toy.y)
+    with pytest.raises(ValueError, match="modifies its input in place"):
+        perturbation_effects(model, toy.X_test, modules=toy.modules, n_null=2, n_bootstrap=2)
