@@ -8,6 +8,7 @@ traceback instead); Ctrl-C exits with status 130 and leaves no partial output.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def _add_reproduce(commands, common):
     p.add_argument("--random-state", type=int, default=0, metavar="N",
                    help="seed of the cohort, splits, models and resampling (default: 0)")
     p.add_argument("--n-jobs", type=int, default=None, metavar="N",
-                   help="parallel fits (default: one at a time; -1: all cores)")
+                   help="parallel fits (default: all cores, at most 8; -1: all cores)")
     p.set_defaults(func=_run_reproduce)
 
 
@@ -97,7 +98,7 @@ def _add_benchmark(commands, common):
                    help="repetitions of the K-fold split (default: 1)")
     p.add_argument("--random-state", type=int, default=0, metavar="N", help="seed (default: 0)")
     p.add_argument("--n-jobs", type=int, default=None, metavar="N",
-                   help="parallel fits (default: one at a time; -1: all cores)")
+                   help="parallel fits (default: all cores, at most 8; -1: all cores)")
     p.add_argument("--force", action="store_true",
                    help="overwrite this run's files in a non-empty DIR")
     p.set_defaults(func=_run_benchmark)
@@ -168,7 +169,7 @@ def _run_reproduce(args):
     from skgenecyt.report import reproduce
 
     reproduce(args.out, quick=args.quick, force=args.force, random_state=args.random_state,
-              n_jobs=args.n_jobs, verbose=not args.quiet)
+              n_jobs=_n_jobs(args.n_jobs), verbose=not args.quiet)
     print(args.out / "report.md")
 
 
@@ -192,9 +193,14 @@ def _run_benchmark(args):
         y, y_holdout = (None if v is None else v.astype(str) for v in (y, y_holdout))
     benchmark_report(X, y, args.out, X_holdout=X_holdout, y_holdout=y_holdout, cv=args.cv,
                      n_repeats=args.n_repeats, random_state=args.random_state,
-                     n_jobs=args.n_jobs, force=args.force, verbose=not args.quiet,
+                     n_jobs=_n_jobs(args.n_jobs), force=args.force, verbose=not args.quiet,
                      sources=sources, pos_label=args.pos_label)
     print(args.out / "report.md")
+
+
+def _n_jobs(requested):
+    """The command line's default: parallel fits on every core, at most 8 processes."""
+    return requested if requested is not None else min(os.cpu_count() or 1, 8)
 
 
 def _align_genes(X_holdout, genes):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.decomposition import PCA
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.feature_selection import SelectKBest, f_classif
 from sklearn.linear_model import LogisticRegression
@@ -15,7 +16,7 @@ from sklearn.svm import SVC
 from skgenecyt._training import seed_from_random_state
 
 #: Inverse regularisation strengths searched for the logistic regression.
-LOGISTIC_C_GRID = tuple(float(c) for c in np.logspace(-4, 1, 6))
+LOGISTIC_C_GRID = tuple(float(c) for c in np.logspace(-5, 2, 15))
 
 #: Genes kept (by in-fold ANOVA F) in front of the gradient-boosted model.
 BOOSTING_N_GENES = 1000
@@ -30,13 +31,20 @@ def default_baselines(random_state=None, *, n_jobs=None, boosting=True):
 
     - ``"logistic_regression"``: standardised genes, L2-penalised logistic
       regression whose ``C`` is chosen by an inner stratified 5-fold
-      cross-validation on ROC AUC over ``1e-4 ... 10`` (six values, log
-      spaced). The liblinear solver in its dual form is used because it is
-      the fastest exact solver when genes far outnumber samples.
+      cross-validation on ROC AUC over ``1e-5 ... 100`` (15 values, log
+      spaced). The standardised genes are first rotated onto their
+      full-rank principal axes (PCA keeping all ``min(n_samples,
+      n_genes)`` components, no truncation): the L2 penalty is rotation
+      invariant and the optimal weights lie in the span of the training
+      rows, so this is exactly the same model as on all genes, but each fit
+      of the grid costs milliseconds instead of a second when genes far
+      outnumber samples.
     - ``"svm_rbf"``: standardised genes, an RBF-kernel SVC (``C=1``,
       ``gamma="scale"``, the usual defaults for standardised data) whose
       scores are turned into probabilities by ``CalibratedClassifierCV``
-      (sigmoid, 5-fold), the replacement for ``SVC(probability=True)``.
+      (sigmoid, fitted on 5-fold out-of-fold scores, ``ensemble=False``:
+      one SVC on all rows, so predicting costs one SVC, not five), the
+      replacement for ``SVC(probability=True)``.
     - ``"random_forest"``: 500 trees, ``max_features="sqrt"``; trees are
       scale invariant, so no standardisation.
     - ``"gradient_boosting"`` (when ``boosting=True``): histogram gradient
@@ -70,21 +78,19 @@ def default_baselines(random_state=None, *, n_jobs=None, boosting=True):
     """
     seed = seed_from_random_state(random_state)
     inner_cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
-    logistic = GridSearchCV(
-        Pipeline([
-            ("scale", StandardScaler()),
-            ("logistic", LogisticRegression(solver="liblinear", dual=True, max_iter=5000,
-                                            random_state=seed)),
-        ]),
-        param_grid={"logistic__C": list(LOGISTIC_C_GRID)},
-        scoring="roc_auc",
-        cv=inner_cv,
-    )
+    logistic = Pipeline([
+        ("scale", StandardScaler()),
+        ("rotate", PCA(svd_solver="full")),
+        ("logistic", GridSearchCV(
+            LogisticRegression(max_iter=5000),
+            param_grid={"C": list(LOGISTIC_C_GRID)}, scoring="roc_auc", cv=inner_cv,
+        )),
+    ])
     svm = Pipeline([
         ("scale", StandardScaler()),
         ("svm", CalibratedClassifierCV(
             SVC(kernel="rbf", C=1.0, gamma="scale", random_state=seed),
-            method="sigmoid", cv=inner_cv,
+            method="sigmoid", cv=inner_cv, ensemble=False,
         )),
     ])
     forest = RandomForestClassifier(

@@ -180,15 +180,20 @@ def _check_cohort(X, y, x_name, y_name):
         X = np.asarray(X)
     if len(X.shape) != 2:
         raise ValueError(f"{x_name} must be 2-d (samples x features); got shape {X.shape}.")
+    n_labels = y.shape[0] if hasattr(y, "shape") else len(y)
+    if n_labels != X.shape[0]:
+        raise ValueError(f"{x_name} has {X.shape[0]} samples but {y_name} has {n_labels} labels.")
+    if isinstance(X, pd.DataFrame) and isinstance(y, pd.Series | pd.DataFrame) and not (
+            y.index.equals(X.index)):
+        raise ValueError(
+            f"The index of {y_name} does not match the sample ids of {x_name} (in the same "
+            f"order); align them first, e.g. {y_name} = {y_name}.loc[{x_name}.index]."
+        )
     y = np.asarray(y.to_numpy() if isinstance(y, pd.Series | pd.DataFrame) else y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()
     if y.ndim != 1:
         raise ValueError(f"{y_name} must be 1-d; got shape {y.shape}.")
-    if y.shape[0] != X.shape[0]:
-        raise ValueError(
-            f"{x_name} has {X.shape[0]} samples but {y_name} has {y.shape[0]} labels."
-        )
     if pd.isna(y).any():
         raise ValueError(f"{y_name} contains missing labels.")
     classes = np.unique(y)
@@ -220,6 +225,17 @@ def _check_holdout(X, X_holdout, y_holdout, classes):
         raise ValueError(
             f"y_holdout has labels {holdout_classes.tolist()} but y has {classes.tolist()}."
         )
+    if isinstance(X, pd.DataFrame) and isinstance(X_holdout, pd.DataFrame):
+        missing = X.columns.difference(X_holdout.columns, sort=False)
+        extra = X_holdout.columns.difference(X.columns, sort=False)
+        if len(missing) or len(extra):
+            raise ValueError(
+                f"X_holdout's features differ from X's: {len(missing)} missing "
+                f"{list(missing[:10])}, {len(extra)} extra {list(extra[:10])}."
+            )
+        if not X_holdout.columns.equals(X.columns):
+            raise ValueError("X_holdout has X's features in another order; reorder its "
+                             "columns first, e.g. X_holdout = X_holdout[X.columns].")
     if X_holdout.shape[1] != X.shape[1]:
         raise ValueError(
             f"X_holdout has {X_holdout.shape[1]} features but X has {X.shape[1]}."

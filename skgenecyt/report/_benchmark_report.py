@@ -6,6 +6,7 @@ import datetime
 import sys
 import time
 
+from skgenecyt._training import torch_threads
 from skgenecyt.model_selection import benchmark, default_baselines
 from skgenecyt.report._document import Paragraph
 from skgenecyt.report._io import StagedFolder
@@ -63,7 +64,7 @@ def benchmark_report(X, y, out, *, X_holdout=None, y_holdout=None, cv=5, n_repea
 
     started = time.perf_counter()
     progress = Progress(verbose)
-    with StagedFolder(out, force) as stage:
+    with StagedFolder(out, force) as stage, torch_threads(1):  # see reproduce()
         models = {"GeneCytNet": make_genecytnet(random_state=random_state),
                   **default_baselines(random_state=random_state)}
         with progress.step(f"benchmark: {len(models)} models"):

@@ -6,6 +6,7 @@ import datetime
 import sys
 import time
 
+from skgenecyt._training import torch_threads
 from skgenecyt.report._document import Heading, Image, Paragraph, Table
 from skgenecyt.report._io import StagedFolder
 from skgenecyt.report._results import environment, estimator_params
@@ -54,7 +55,7 @@ def perturbation_report(estimator, X, out, *, y=None, modules=None, shifts=(1.0,
 
     started = time.perf_counter()
     progress = Progress(verbose)
-    with StagedFolder(out, force) as stage:
+    with StagedFolder(out, force) as stage, torch_threads(1):  # see reproduce()
         with progress.step("perturbation effects"):
             summary = perturbation_summary(
                 estimator, X, y, modules=modules, shifts=shifts, on=on,

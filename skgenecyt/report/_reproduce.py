@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 
+from skgenecyt._training import torch_threads
 from skgenecyt.datasets import make_ra_cohort
 from skgenecyt.model_selection import benchmark, default_baselines
 from skgenecyt.report._document import Bullets, Heading, Image, Paragraph, Table
@@ -91,6 +92,11 @@ def reproduce(out, *, quick=False, force=False, random_state=0, n_jobs=None, ver
     Nothing is written until everything is computed, files are moved into
     place atomically, and an interrupted run leaves ``out`` as it was.
 
+    Torch runs on one thread per process during the run: GeneCytNet's
+    networks are small, and several threads per tiny operation mostly wait
+    for each other (many times slower on a busy machine). Use ``n_jobs`` to
+    run fits and perturbation predictions in parallel instead.
+
     Parameters
     ----------
     out : str or path
@@ -123,7 +129,7 @@ def reproduce(out, *, quick=False, force=False, random_state=0, n_jobs=None, ver
     started = time.perf_counter()
     settings = settings or (QUICK if quick else FULL)
     progress = Progress(verbose)
-    with StagedFolder(out, force) as stage:
+    with StagedFolder(out, force) as stage, torch_threads(1):
         with progress.step("generating the synthetic cohort"):
             cohort = make_ra_cohort(random_state=random_state, **settings.cohort)
         models = {"GeneCytNet": make_genecytnet(random_state=random_state,
@@ -143,7 +149,7 @@ def reproduce(out, *, quick=False, force=False, random_state=0, n_jobs=None, ver
                 kwargs = dict(modules={m: cohort.modules[m] for m in MODULES},
                               X_train=cohort.X, y_train=cohort.y,
                               n_bootstrap=settings.n_bootstrap, n_null=settings.n_null,
-                              random_state=random_state)
+                              random_state=random_state, n_jobs=n_jobs)
                 if name == "GeneCytNet":
                     summary = perturbation_summary(
                         model, cohort.X_holdout, cohort.y_holdout, doses=settings.doses,

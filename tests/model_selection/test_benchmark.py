@@ -146,8 +146,20 @@ def test_bad_arguments_get_clear_errors(cohort, kwargs, error, match):
 
 def test_holdout_with_other_features_is_refused(cohort):
     X, y, Xh, yh = cohort
-    with pytest.raises(ValueError, match="X_holdout has 11 features"):
+    with pytest.raises(ValueError, match=r"1 missing \['G0'\], 0 extra"):
         benchmark([GaussianNB()], X, y, Xh.iloc[:, 1:], yh, cv=3)
+    with pytest.raises(ValueError, match="in another order"):
+        benchmark([GaussianNB()], X, y, Xh[Xh.columns[::-1]], yh, cv=3)
+    with pytest.raises(ValueError, match="X_holdout has 11 features but X has 12"):
+        benchmark([GaussianNB()], X.to_numpy(), y, Xh.iloc[:, 1:].to_numpy(), yh, cv=3)
+
+
+def test_labels_must_be_aligned_with_the_samples(cohort):
+    X, y, _, _ = cohort
+    with pytest.raises(ValueError, match="index of y does not match the sample ids of X"):
+        benchmark([GaussianNB()], X, y.iloc[::-1], cv=3)
+    # plain arrays are taken in row order
+    benchmark([GaussianNB()], X, y.to_numpy(), cv=3)
 
 
 def test_failing_model_is_named_in_the_error(cohort):

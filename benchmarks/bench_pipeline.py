@@ -1,0 +1,87 @@
+"""GeneCytNet's cross-validation cost, and benchmark()'s own overhead.
+
+1. ``cross_val_score`` of GeneCytNet (``make_genecytnet``, default settings)
+   with 5 stratified folds on the default training cohort (360 x 15,000),
+   against the same for ``RandomForestClassifier(n_estimators=500,
+   n_jobs=-1)``, the classical model users reach for on such data. Target:
+   at most 2x.
+2. ``benchmark()`` with one model (standardised logistic regression) on the
+   same 5 folds plus the holdout, against the bare work it cannot avoid:
+   ``cross_validate`` on the same splits plus one fit and one
+   ``predict_proba`` on the holdout. The ratio is benchmark's overhead
+   (bootstrap intervals, tables, per-split predictions). Target: at most 1.2x.
+
+The two sides of each figure run alternately (twice each, the minimum
+kept) so that both see the same load on a shared machine.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from _harness import Figure, best_time
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_score, cross_validate
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skgenecyt import benchmark, make_genecytnet, make_ra_cohort
+
+REPEAT = 2
+
+
+def _alternating(first, second, repeat=REPEAT):
+    times = [(best_time(first, repeat=1), best_time(second, repeat=1)) for _ in range(repeat)]
+    return tuple(min(column) for column in zip(*times))
+
+
+def _cross_validation_figure(cohort):
+    cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+
+    def genecytnet():
+        cross_val_score(make_genecytnet(random_state=0), cohort.X, cohort.y, cv=cv,
+                        scoring="roc_auc")
+
+    def forest():
+        model = RandomForestClassifier(n_estimators=500, n_jobs=-1, random_state=0)
+        cross_val_score(model, cohort.X, cohort.y, cv=cv, scoring="roc_auc")
+
+    t_gcn, t_rf = _alternating(genecytnet, forest)
+    return Figure(
+        name="GeneCytNet 5-fold CV / RandomForest(500) 5-fold CV",
+        value=t_gcn, reference=t_rf, unit="s", target=2.0,
+        note=f"{cohort.X.shape[0]} x {cohort.X.shape[1]} training cohort",
+    )
+
+
+def _overhead_figure(cohort):
+    def model():
+        return make_pipeline(StandardScaler(), LogisticRegression(C=0.01, max_iter=2000))
+
+    _, details = benchmark({"lr": model()}, cohort.X, cohort.y, cohort.X_holdout,
+                           cohort.y_holdout, cv=5, random_state=0, return_details=True)
+    splits = details.splits
+
+    def ours():
+        benchmark({"lr": model()}, cohort.X, cohort.y, cohort.X_holdout, cohort.y_holdout,
+                  cv=5, random_state=0)
+
+    def bare():
+        cross_validate(model(), cohort.X, cohort.y, cv=splits,
+                       scoring=("roc_auc", "accuracy", "f1"))
+        model().fit(cohort.X, cohort.y).predict_proba(cohort.X_holdout)
+
+    t_ours, t_bare = _alternating(ours, bare)
+    return Figure(
+        name="benchmark() / cross_validate + holdout fit (same splits)",
+        value=t_ours, reference=t_bare, unit="s", target=1.2,
+        note="1 model, 5 folds, 1,000 bootstrap resamples",
+    )
+
+
+def run():
+    cohort = make_ra_cohort(random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # validation-split notes of tiny folds
+        return [_cross_validation_figure(cohort), _overhead_figure(cohort)]

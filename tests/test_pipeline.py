@@ -1,0 +1,104 @@
+"""make_genecytnet: a Pipeline that works with sklearn's model selection tools."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
+from sklearn.pipeline import Pipeline
+
+from skgenecyt import benchmark, make_genecytnet, make_ra_cohort
+
+#: Tiny settings so that a fit takes a fraction of a second.
+TINY = {"select__k": 40, "vae__n_components": 4, "vae__hidden_layer_sizes": (16,),
+        "vae__max_epochs": 4, "gat__max_epochs": 4, "gat__hidden_channels": 8,
+        "vae__early_stopping": False, "gat__early_stopping": False}
+
+
+@pytest.fixture(scope="module")
+def data():
+    cohort = make_ra_cohort(n_ra=30, n_control=20, n_holdout_ra=10, n_holdout_control=10,
+                            n_genes=200, random_state=0)
+    return cohort
+
+
+def test_steps_and_parameters_by_name():
+    model = make_genecytnet(random_state=3, vae__n_components=6, gat__heads=2)
+    assert isinstance(model, Pipeline)
+    assert list(model.named_steps) == ["select", "scale", "vae", "gat"]
+    params = model.get_params()
+    assert params["vae__n_components"] == 6
+    assert params["gat__heads"] == 2
+    assert params["vae__random_state"] == params["gat__random_state"] == 3
+
+
+def test_random_state_instance_gives_fixed_seeds_per_step():
+    model = make_genecytnet(random_state=np.random.RandomState(0))
+    vae_seed, gat_seed = model.get_params()["vae__random_state"], model.get_params()[
+        "gat__random_state"]
+    assert isinstance(vae_seed, int)
+    assert isinstance(gat_seed, int)
+    assert vae_seed != gat_seed
+    again = make_genecytnet(random_state=np.random.RandomState(0))
+    assert again.get_params()["vae__random_state"] == vae_seed
+    with pytest.raises(TypeError, match="random_state"):
+        make_genecytnet(random_state="zero")
+
+
+def test_unknown_parameter_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"vae__n_component'.*select, scale, vae, gat"):
+        make_genecytnet(vae__n_component=8)
+    with pytest.raises(ValueError, match="Unknown GeneCytNet parameter"):
+        make_genecytnet(heads=2)
+
+
+def test_selection_can_be_removed():
+    model = make_genecytnet(select="passthrough")
+    assert model.named_steps["select"] == "passthrough"
+
+
+def test_cross_val_score_is_deterministic(data):
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    model = make_genecytnet(random_state=0, **TINY)
+    scores = cross_val_score(model, data.X, data.y, cv=cv, scoring="roc_auc")
+    again = cross_val_score(make_genecytnet(random_state=0, **TINY), data.X, data.y, cv=cv,
+                            scoring="roc_auc")
+    assert np.isfinite(scores).all()
+    np.testing.assert_array_equal(scores, again)
+
+
+def test_inside_grid_search(data):
+    search = GridSearchCV(
+        make_genecytnet(random_state=0, **TINY),
+        {"vae__n_components": [2, 4], "gat__heads": [1, 2]},
+        cv=StratifiedKFold(2, shuffle=True, random_state=0), scoring="roc_auc",
+    )
+    search.fit(data.X, data.y)
+    assert len(search.cv_results_["params"]) == 4
+    assert search.best_params_["vae__n_components"] in (2, 4)
+    proba = search.predict_proba(data.X_holdout)
+    assert proba.shape == (20, 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_clone_and_pickle_round_trip(data):
+    model = make_genecytnet(random_state=0, **TINY).fit(data.X, data.y)
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(model.predict_proba(data.X_holdout),
+                                  restored.predict_proba(data.X_holdout))
+    refit = clone(model).fit(data.X, data.y)
+    np.testing.assert_array_equal(model.predict_proba(data.X_holdout),
+                                  refit.predict_proba(data.X_holdout))
+    # the selection is learned in fit: only the training rows decide the genes
+    assert model.named_steps["select"].get_support().sum() == 40
+
+
+def test_benchmark_defaults_compare_genecytnet_with_the_baselines(data):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tiny data: fewer genes than the default selection
+        table = benchmark(X=data.X, y=data.y, cv=2, random_state=0, scoring="roc_auc")
+    assert table["model"].tolist() == ["GeneCytNet", "logistic_regression", "svm_rbf",
+                                       "random_forest", "gradient_boosting"]
+    assert table["cv_roc_auc_mean"].between(0, 1).all()
