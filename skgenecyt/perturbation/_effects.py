@@ -75,6 +75,15 @@ def as_expression(X, name="X"):
     columns = index = None
     if isinstance(X, pd.DataFrame):
         columns, index = X.columns, X.index
+        # One conversion of the whole frame: check_array on a DataFrame inspects
+        # every column's dtype, which is slow for 15,000 genes.
+        non_numeric = X.select_dtypes(exclude=["number", "bool"]).columns
+        if len(non_numeric):
+            raise ValueError(
+                f"{name} has non-numeric columns, e.g. {list(non_numeric[:5])}; expression "
+                "values must be numbers."
+            )
+        X = X.to_numpy()
     values = check_array(X, dtype=FLOAT_DTYPES, input_name=name)
     if index is None:
         index = pd.RangeIndex(values.shape[0])
