@@ -13,8 +13,12 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from skgenecyt._training import TRAINING_PARAMETER_CONSTRAINTS, TorchEstimatorMixin
-from skgenecyt.graph._construction import FeatureGraph, resolve_graph
+from skgenecyt._training import (
+    TRAINING_PARAMETER_CONSTRAINTS,
+    TorchEstimatorMixin,
+    torch_threads,
+)
+from skgenecyt.graph._construction import AUTO_COMPLETE_MAX_FEATURES, FeatureGraph, resolve_graph
 from skgenecyt.inspection._attention import attention_sums, attention_table, node_importance
 from skgenecyt.nn._gat import GATNet
 
@@ -36,7 +40,9 @@ class GATClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     The layers process a batch of samples over one edge index without copying
     the graph per sample (see :class:`skgenecyt.nn._gat.SharedGraphGATConv`), so
-    thousands of genes with a sparse graph stay affordable.
+    thousands of genes with a sparse graph stay affordable. Networks over at
+    most 64 features run on one CPU thread, which is fastest for their small
+    tensors; larger ones use torch's thread setting.
 
     Parameters
     ----------
@@ -77,7 +83,7 @@ class GATClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
         Maximum passes over the training data.
     batch_size : int, default=64
         Samples per gradient step.
-    lr : float, default=3e-3
+    lr : float, default=1e-2
         AdamW learning rate.
     weight_decay : float, default=1e-2
         AdamW (decoupled) weight decay.
@@ -159,7 +165,7 @@ class GATClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def __init__(self, graph="auto", n_neighbors=10, hidden_channels=32, heads=4, n_layers=2,
                  node_embedding_dim=8, dropout=0.1, readout="attention", class_weight=None,
-                 max_epochs=60, batch_size=64, lr=3e-3, weight_decay=1e-2, early_stopping=True,
+                 max_epochs=60, batch_size=64, lr=1e-2, weight_decay=1e-2, early_stopping=True,
                  validation_fraction=0.1, patience=10, device="cpu", random_state=None,
                  verbose=0):
         self.graph = graph
@@ -239,6 +245,7 @@ class GATClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
                 "readout": self.readout,
             },
             criterion_params=criterion_params,
+            num_threads=self._num_threads(),
         )
         self.history_ = self._history_frame()
         self.n_epochs_ = len(self.net_.history)
@@ -351,5 +358,15 @@ class GATClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
         return self._standardize(X)
 
+    def _num_threads(self):
+        # Networks over few features (e.g. latent factors) are made of tiny
+        # tensors: one CPU thread is fastest, and on a busy machine much faster,
+        # since every operation would wait for the slowest thread. Large graphs
+        # use torch's thread setting.
+        return 1 if self.n_features_in_ <= AUTO_COMPLETE_MAX_FEATURES else None
+
     def _logits(self, X):
-        return self._forward(self._prepare(X), method="forward").numpy().astype(np.float64)
+        Xs = self._prepare(X)
+        with torch_threads(self._num_threads()):
+            logits = self._forward(Xs, method="forward")
+        return logits.numpy().astype(np.float64)

@@ -1,7 +1,7 @@
 """What a fitted GATClassifier attends to: attention tables and node importance.
 
 The functions take a fitted :class:`~skgenecyt.GATClassifier` (anything with
-its ``net_``, ``graph_``, ``classes_`` and ``_prepare``). Attention weights
+its ``net_``, ``graph_``, ``classes_``, ``_prepare`` and ``_num_threads``). Attention weights
 depend on the sample (they are computed from its node features), so tables
 report averages over samples.
 """
@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import torch
 from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+from skgenecyt._training import torch_threads
 
 __all__ = ["attention_sums", "attention_table", "node_importance"]
 
@@ -50,7 +52,7 @@ def attention_sums(estimator, Xs, labels=None, batch_size=BATCH_SIZE):
     attention = readout = None
     counts = np.zeros(n_classes)
     X = torch.as_tensor(np.ascontiguousarray(Xs, dtype=np.float32))
-    with torch.no_grad():
+    with torch.no_grad(), torch_threads(estimator._num_threads()):
         for start in range(0, len(X), batch_size):
             logits, alphas, weights = module.forward_with_attention(
                 X[start:start + batch_size].to(device)
@@ -245,7 +247,7 @@ def node_importance(estimator, X, target_class=None, batch_size=BATCH_SIZE):
 
     X_t = torch.as_tensor(Xs)
     gxi = torch.zeros(n_nodes, dtype=torch.float64)
-    with torch.enable_grad():
+    with torch.enable_grad(), torch_threads(estimator._num_threads()):
         for start in range(0, len(X_t), batch_size):
             xb = X_t[start:start + batch_size].to(device).requires_grad_(True)
             logp = torch.log_softmax(module(xb), dim=1)[:, k]

@@ -27,12 +27,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from torch_geometric.utils import add_self_loops as pyg_add_self_loops
-from torch_geometric.utils import remove_self_loops, softmax
+from torch_geometric.utils import remove_self_loops, scatter, softmax
 
 __all__ = [
     "AttentionReadout",
     "GATNet",
     "SharedGraphGATConv",
+    "edge_attention",
     "edge_weighted_sum",
     "with_self_loops",
 ]
@@ -107,6 +108,63 @@ class _EdgeWeightedSum(torch.autograd.Function):
         if need_alpha:
             grad_alpha = grad_alpha.view(alpha.shape)
         return grad_x, grad_alpha, None, None, None
+
+
+class _EdgeAttention(torch.autograd.Function):
+    """GAT attention coefficients with a hand-written backward pass.
+
+    Forward: ``softmax over edges into each target of
+    leaky_relu(score_src[src] + score_dst[dst])``. Autograd would keep and
+    revisit about ten per-edge temporaries; the backward below needs only the
+    coefficients and the logits:
+    ``d logit_e = alpha_e * (g_e - sum over edges e' into the same target of
+    alpha_e' * g_e')``, times the LeakyReLU slope where the logit is negative.
+    """
+
+    @staticmethod
+    def forward(ctx, score_src, score_dst, src, dst, negative_slope):
+        n_nodes = score_src.shape[0]
+        logits = score_src.index_select(0, src)
+        logits += score_dst.index_select(0, dst)
+        F.leaky_relu_(logits, negative_slope)
+        alpha = softmax(logits, dst, num_nodes=n_nodes, dim=0)
+        ctx.save_for_backward(alpha, logits, src, dst)
+        ctx.negative_slope = negative_slope
+        ctx.n_nodes = n_nodes
+        return alpha
+
+    @staticmethod
+    def backward(ctx, grad_alpha):
+        alpha, logits, src, dst = ctx.saved_tensors
+        n_nodes = ctx.n_nodes
+        weighted = alpha * grad_alpha
+        per_target = scatter(weighted, dst, dim=0, dim_size=n_nodes, reduce="sum")
+        grad = weighted.sub_(per_target.index_select(0, dst).mul_(alpha))
+        # LeakyReLU's derivative, read from its output (same sign as its input).
+        grad = torch.ops.aten.leaky_relu_backward(grad, logits, ctx.negative_slope, True)
+        grad_src = scatter(grad, src, dim=0, dim_size=n_nodes, reduce="sum")
+        grad_dst = scatter(grad, dst, dim=0, dim_size=n_nodes, reduce="sum")
+        return grad_src, grad_dst, None, None, None
+
+
+def edge_attention(score_src, score_dst, src, dst, negative_slope=0.2):
+    """Attention coefficient of every edge, normalised over each target's edges.
+
+    Parameters
+    ----------
+    score_src, score_dst : Tensor of shape (n_nodes, *batch)
+        Each node's attention score as a source and as a target (per sample
+        and head, say).
+    src, dst : LongTensor of shape (n_edges,)
+    negative_slope : float
+
+    Returns
+    -------
+    Tensor of shape (n_edges, *batch)
+        ``softmax(leaky_relu(score_src[src] + score_dst[dst]))`` over the edges
+        of each target, computed with :func:`torch_geometric.utils.softmax`.
+    """
+    return _EdgeAttention.apply(score_src, score_dst, src, dst, negative_slope)
 
 
 def edge_weighted_sum(x, alpha, src, dst, chunk_elements=None):
@@ -237,9 +295,7 @@ class SharedGraphGATConv(nn.Module):
         h = self.lin(x.transpose(0, 1)).view(n_nodes, batch, H, C)  # nodes first
         score_src = (h * self.att_src).sum(-1)  # (N, B, H)
         score_dst = (h * self.att_dst).sum(-1)
-        logits = score_src.index_select(0, src) + score_dst.index_select(0, dst)
-        logits = F.leaky_relu(logits, self.negative_slope)
-        alpha = softmax(logits, dst, num_nodes=n_nodes, dim=0)  # (E, B, H)
+        alpha = edge_attention(score_src, score_dst, src, dst, self.negative_slope)  # (E, B, H)
         alpha = F.dropout(alpha, p=self.dropout, training=self.training)
         out = edge_weighted_sum(h.permute(0, 3, 1, 2).contiguous(), alpha, src, dst)
         return out.permute(2, 0, 3, 1), alpha  # (N, C, B, H) -> (B, N, H, C)
