@@ -34,6 +34,8 @@ __all__ = ["VAETransformer"]
 # markedly faster on 4096-row blocks than on 1024-row ones.
 _INFERENCE_ROWS = 1024
 _PROJECTION_ROWS = 4096
+# Rounds of principal-axis factoring for the per-feature noise scales.
+_NOISE_REFINEMENTS = 2
 
 
 class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
@@ -43,19 +45,22 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
     latent factors; ``transform`` returns the posterior means and
     ``inverse_transform`` decodes latent values back to features.
 
-    The generative model is ``z ~ N(0, I)``,
-    ``x | z ~ N(center + basis @ g(z), noise_var * I)``. Its outer layers are
-    fixed in ``fit`` from the training rows: the encoder's first layer is the
-    projection onto the top ``pca_components`` principal axes (``basis``) and
-    the decoder's last layer maps back through them. Only the networks in
-    between, on whitened principal-component scores, are trained. With many
-    more genes than samples this keeps the model from memorising training
-    rows through sample-specific noise directions, and it makes training
-    cheap: the networks never touch the full gene vectors, yet the loss is
-    the exact ELBO in gene space. ``noise_var`` is the probabilistic-PCA
-    noise estimate for ``n_components`` factors (the mean variance outside the
-    top ``n_components`` axes), so the balance of reconstruction and KL terms
-    follows the data's scale.
+    The generative model is ``z ~ N(0, I)`` and, for each feature ``j``,
+    ``x_j | z ~ N(center_j + scale_j * (basis @ g(z))_j, noise_var * scale_j^2)``:
+    factor analysis with a nonlinear map ``g``. Its outer layers are fixed in
+    ``fit`` from the training rows. ``scale_j`` is the noise standard
+    deviation of feature ``j``, estimated by principal-axis factoring (the
+    variance a feature keeps outside the top ``n_components`` principal axes),
+    so that genes without co-expression partners stop drowning small
+    co-expressed modules. ``basis`` holds the top ``pca_components``
+    principal axes of the rescaled data: the encoder's first layer projects on
+    them and the decoder's last layer maps back through them. Only the
+    networks in between, on whitened principal-component scores, are
+    trained. With many more genes than samples this keeps the model from
+    memorising training rows through sample-specific noise directions, and it
+    makes training cheap: the networks never touch the full gene vectors,
+    yet the loss is the exact ELBO in gene space. ``noise_var`` is the
+    probabilistic-PCA noise estimate on the rescaled data (close to 1).
 
     Training maximises the ELBO (reconstruction log-likelihood minus ``beta``
     times the KL divergence to the prior) with AdamW, a linear KL warm-up and
@@ -225,7 +230,7 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
         if n_samples < 2:
             raise ValueError(f"VAETransformer needs at least 2 samples; got {n_samples} sample(s).")
         n_pcs = self.n_components if self.pca_components is None else self.pca_components
-        pca = _principal_axes(X, n_pcs, self.n_components)
+        pca = _factor_model(X, n_pcs, self.n_components)
         # The network trains on the scores alone; the target adds each row's
         # squared residual outside the principal subspace for the exact ELBO.
         scores = pca["scores"].astype(np.float32)
@@ -235,6 +240,7 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
             module_params={
                 "basis": pca["basis"],
                 "center": pca["center"],
+                "feature_scale": pca["feature_scale"],
                 "pc_std": pca["pc_std"],
                 "noise_var": pca["noise_var"],
                 "n_components": self.n_components,
@@ -243,6 +249,7 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
             },
             criterion_params={
                 "n_features": n_features, "noise_var": pca["noise_var"], "beta": self.beta,
+                "log_scale_sum": float(np.log(pca["feature_scale"].astype(np.float64)).sum()),
             },
             callbacks=[("kl_warmup", KLWarmup(self.kl_warmup_epochs))],
             # The networks only see a few dozen scores per row: one thread is fastest.
@@ -388,42 +395,65 @@ class KLWarmup(Callback):
         net.criterion_.kl_scale = min(1.0, epoch / self.epochs) if self.epochs else 1.0
 
 
-def _principal_axes(X, n_pcs, n_latent):
-    """Top principal axes of X, their score SDs and a noise variance.
+def _factor_model(X, n_pcs, n_latent):
+    """The fixed part of the model: center, per-feature noise scales, principal axes.
 
-    Works on the smaller of the Gram and covariance matrices, in float64.
-    Axes whose variance is negligible next to the largest are dropped, so
-    fewer than ``n_pcs`` may come back. The noise variance is the
-    probabilistic-PCA estimate for ``n_latent`` factors: the mean variance
-    per dimension left outside the top ``n_latent`` axes (Tipping and Bishop,
-    1999), floored at 1e-3 of the mean feature variance. Also returns the
-    rows' scores and the squared norms of their parts outside the principal
-    subspace.
+    Per-feature noise standard deviations come from principal-axis
+    factoring: the variance of each feature left after its top ``n_latent``
+    principal axes, re-estimated ``_NOISE_REFINEMENTS`` times on the rescaled
+    data. Dividing by them gives every feature unit noise, so pure-noise genes
+    stop drowning small co-expressed modules in the principal axes. The axes
+    are then those of the rescaled data; the noise variance there is the
+    probabilistic-PCA estimate for ``n_latent`` factors (the mean variance per
+    dimension outside the top ``n_latent`` axes; Tipping and Bishop, 1999),
+    close to 1 by construction. Also returns the rows' scores and the squared
+    norms of their (rescaled) parts outside the principal subspace.
     """
     X = np.asarray(X, dtype=np.float64)
     n_samples, n_features = X.shape
     center = X.mean(axis=0)
     centered = X - center
-    gram_side = n_samples <= n_features
-    small = centered @ centered.T if gram_side else centered.T @ centered
-    eigvals, vecs = _eigh_descending(small)
-    keep = _n_kept(eigvals, n_pcs)
-    # On the Gram side, eigenvectors are score directions: map them to axes.
-    vecs = vecs[:, :keep]
-    basis = centered.T @ (vecs / np.sqrt(eigvals[:keep])) if gram_side else vecs
-    scores = centered @ basis
-    row_sq = (centered**2).sum(axis=1)
-    mean_var = row_sq.sum() / (n_samples * n_features)
+    variances = (centered**2).mean(axis=0)
+    floor = np.maximum(1e-3 * variances, 1e-6 * variances.mean())
+    scale = np.ones(n_features)
+    for _ in range(_NOISE_REFINEMENTS):
+        scaled = centered / scale
+        _, axes = _principal_axes(scaled, n_latent)
+        residual = scaled - (scaled @ axes) @ axes.T
+        scale = np.sqrt(np.maximum((residual**2).mean(axis=0) * scale**2, floor))
+    scaled = centered / scale
+    eigvals, basis = _principal_axes(scaled, n_pcs)
+    scores = scaled @ basis
+    row_sq = (scaled**2).sum(axis=1)
     left = max(row_sq.sum() - np.clip(eigvals[:n_latent], 0, None).sum(), 0.0)
-    noise_var = max(left / (n_samples * (n_features - n_latent)), 1e-3 * mean_var)
+    noise_var = max(left / (n_samples * (n_features - n_latent)), 1e-3 * row_sq.mean() / n_features)
     return {
         "basis": basis.astype(np.float32),
         "center": center.astype(np.float32),
-        "pc_std": np.sqrt(eigvals[:keep] / n_samples).astype(np.float32),
+        "feature_scale": scale.astype(np.float32),
+        "pc_std": np.sqrt(eigvals[: basis.shape[1]] / n_samples).astype(np.float32),
         "noise_var": float(noise_var),
         "scores": scores,
         "residual_sq": np.maximum(row_sq - (scores**2).sum(axis=1), 0.0),
     }
+
+
+def _principal_axes(centered, n_axes):
+    """All eigenvalues of ``centered``'s scatter and its top principal axes.
+
+    Works on the smaller of the Gram and covariance matrices. Axes whose
+    variance is negligible next to the largest are dropped, so fewer than
+    ``n_axes`` may come back.
+    """
+    n_samples, n_features = centered.shape
+    gram_side = n_samples <= n_features
+    small = centered @ centered.T if gram_side else centered.T @ centered
+    eigvals, vecs = _eigh_descending(small)
+    keep = _n_kept(eigvals, n_axes)
+    vecs = vecs[:, :keep]
+    # On the Gram side, eigenvectors are score directions: map them to axes.
+    basis = centered.T @ (vecs / np.sqrt(eigvals[:keep])) if gram_side else vecs
+    return eigvals, basis
 
 
 def _eigh_descending(matrix):

@@ -2,19 +2,21 @@
 
 With far more features than samples (15,000 genes, a few hundred samples) a
 VAE whose first and last layers are learned over every gene overfits the
-training rows and trains slowly. Here those two layers are the top principal
-axes of the training data, fixed when the module is built: the encoder reads
-the scores ``s = (x - center) @ basis`` and the decoder predicts scores,
-mapped back to features as ``center + s_hat @ basis.T``.
+training rows and trains slowly. Here those two layers are fixed when the
+module is built, from the training data: each feature is divided by its
+noise standard deviation (``feature_scale``) and projected onto the top
+principal axes (``basis``) of the rescaled data. The encoder reads the
+scores ``s = ((x - center) / feature_scale) @ basis``; the decoder predicts
+scores, mapped back to features as ``center + feature_scale * (s_hat @ basis.T)``.
 
 The generative model lives in feature space: ``z ~ N(0, I)`` and
-``x | z ~ N(center + basis @ g(z), noise_var * I)``. Because ``basis`` has
-orthonormal columns the Gaussian log-likelihood splits exactly into the part
-inside the principal subspace, ``|s - g(z)|^2``, and the squared norm of the
-part outside it, which does not depend on the networks. So training touches
-only the small score vectors, yet every loss and ELBO is the full one in
-feature space, in nats per sample. ``noise_var`` is the probabilistic-PCA
-estimate: the mean variance left outside the principal subspace.
+``x | z ~ N(center + feature_scale * (basis @ g(z)), noise_var * diag(feature_scale^2))``,
+a factor-analysis-like model with per-feature noise and a nonlinear map
+``g``. Because ``basis`` has orthonormal columns, the Gaussian log-likelihood
+splits exactly into the part inside the principal subspace, ``|s - g(z)|^2``,
+and the squared norm of the rescaled part outside it, which does not depend
+on the networks. So training touches only the small score vectors, yet every
+loss and ELBO is the full one in feature space, in nats per sample.
 
 The encoder gives ``q(z | x) = N(mu, diag(exp(log_var)))``.
 """
@@ -55,14 +57,19 @@ def reparameterize(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
     return mean + torch.exp(0.5 * log_var) * torch.randn_like(mean)
 
 
-def gaussian_log_likelihood(scores, residual_sq, recon_scores, noise_var, n_features):
-    """Per-sample ``log N(x; center + basis @ recon_scores, noise_var * I)``.
+def gaussian_log_likelihood(scores, residual_sq, recon_scores, noise_var, n_features,
+                            log_scale_sum=0.0):
+    """Per-sample Gaussian log-likelihood of feature rows ``x`` given decoded scores.
 
-    ``scores`` and ``residual_sq`` describe ``x``: its principal-component
-    scores and the squared norm of its part outside the principal subspace.
+    The density is ``N(x; center + feature_scale * (basis @ recon_scores),
+    noise_var * diag(feature_scale^2))``. ``scores`` and ``residual_sq``
+    describe ``x``: its principal-component scores and the squared norm of its
+    rescaled part outside the principal subspace; ``log_scale_sum`` is
+    ``sum(log(feature_scale))``, the Jacobian of the rescaling.
     """
     sq_error = (scores - recon_scores).pow(2).sum(dim=1) + residual_sq
-    return -0.5 * (sq_error / noise_var + n_features * (math.log(noise_var) + _LOG_2PI))
+    log_norm = n_features * (math.log(noise_var) + _LOG_2PI)
+    return -0.5 * (sq_error / noise_var + log_norm) - log_scale_sum
 
 
 def kl_to_standard_normal(mean, log_var) -> torch.Tensor:
@@ -81,20 +88,22 @@ def _mlp(sizes, dropout):
 
 
 class VAEModule(nn.Module):
-    """Gaussian VAE whose outer layers are fixed principal axes.
+    """Gaussian VAE whose outer layers are fixed, rescaled principal axes.
 
     Parameters
     ----------
     basis : array-like of shape (n_features, n_pcs)
-        Orthonormal principal axes of the training data.
+        Orthonormal principal axes of the rescaled training data.
     center : array-like of shape (n_features,)
         Feature means of the training data.
+    feature_scale : array-like of shape (n_features,)
+        Noise standard deviation of each feature (positive).
     pc_std : array-like of shape (n_pcs,)
         Standard deviation of each principal-component score; the encoder
         reads whitened scores and the decoder predicts whitened scores, which
         keeps every learned layer at unit scale.
     noise_var : float
-        Variance of the isotropic Gaussian noise of ``p(x | z)``.
+        Noise variance of the rescaled features under ``p(x | z)``.
     n_components : int
         Latent width.
     hidden_layer_sizes : sequence of int
@@ -103,16 +112,22 @@ class VAEModule(nn.Module):
         Dropout after every encoder hidden layer (training only).
     """
 
-    def __init__(self, basis, center, pc_std, noise_var=1.0, n_components=32,
+    def __init__(self, basis, center, feature_scale, pc_std, noise_var=1.0, n_components=32,
                  hidden_layer_sizes=(256,), dropout=0.1):
         super().__init__()
         basis = torch.as_tensor(basis, dtype=torch.float32)
         center = torch.as_tensor(center, dtype=torch.float32)
+        scale = torch.as_tensor(feature_scale, dtype=torch.float32)
         self.register_buffer("basis", basis)
         self.register_buffer("center", center)
-        self.register_buffer("offset", center @ basis)
+        self.register_buffer("feature_scale", scale)
+        # The first layer as one product: x @ projection - offset.
+        projection = basis / scale[:, None]
+        self.register_buffer("projection", projection)
+        self.register_buffer("offset", center @ projection)
         self.register_buffer("pc_std", torch.as_tensor(pc_std, dtype=torch.float32))
         self.noise_var = float(noise_var)
+        self.log_scale_sum = float(torch.log(scale.double()).sum())
         n_pcs = basis.shape[1]
         hidden = [int(h) for h in hidden_layer_sizes]
         last = hidden[-1] if hidden else n_pcs
@@ -129,11 +144,12 @@ class VAEModule(nn.Module):
 
     def project(self, x):
         """Principal-component scores of feature rows ``x`` (the first layer)."""
-        return x @ self.basis - self.offset
+        return x @ self.projection - self.offset
 
     def residual_sq(self, x, scores):
-        """Squared norm of the part of ``x - center`` outside the principal subspace."""
-        return ((x - self.center).pow(2).sum(dim=1) - scores.pow(2).sum(dim=1)).clamp(min=0)
+        """Squared norm of the rescaled part of ``x - center`` outside the principal subspace."""
+        rescaled_sq = ((x - self.center) / self.feature_scale).pow(2).sum(dim=1)
+        return (rescaled_sq - scores.pow(2).sum(dim=1)).clamp(min=0)
 
     def summarise(self, x):
         """What the likelihood needs of feature rows ``x``: ``(n, n_pcs + 1)``.
@@ -147,7 +163,7 @@ class VAEModule(nn.Module):
 
     def unproject(self, scores):
         """Feature rows with the given principal-component scores (the last layer)."""
-        return self.center + scores @ self.basis.T
+        return self.center + (scores @ self.basis.T) * self.feature_scale
 
     def encode(self, scores):
         """Posterior parameters ``(mean, log_var)`` of ``q(z | x)`` from scores."""
@@ -170,7 +186,8 @@ class VAEModule(nn.Module):
         """
         out = self(summary[:, :-1])
         log_lik = gaussian_log_likelihood(
-            summary[:, :-1], summary[:, -1], out.recon_scores, self.noise_var, self.n_features
+            summary[:, :-1], summary[:, -1], out.recon_scores, self.noise_var, self.n_features,
+            self.log_scale_sum,
         )
         return log_lik - kl_to_standard_normal(out.latent_mean, out.latent_log_var)
 
@@ -194,21 +211,26 @@ class ELBOLoss(nn.Module):
     n_features : int
         Dimension of the feature space.
     noise_var : float
-        Noise variance of ``p(x | z)``, as in the module.
+        Noise variance of the rescaled features, as in the module.
     beta : float
         Weight of the KL term.
+    log_scale_sum : float
+        ``sum(log(feature_scale))`` of the module; a constant that makes the
+        loss the negative ELBO of the original, not the rescaled, features.
     """
 
-    def __init__(self, n_features, noise_var=1.0, beta=1.0):
+    def __init__(self, n_features, noise_var=1.0, beta=1.0, log_scale_sum=0.0):
         super().__init__()
         self.n_features = int(n_features)
         self.noise_var = float(noise_var)
         self.beta = float(beta)
+        self.log_scale_sum = float(log_scale_sum)
         self.kl_scale = 1.0
 
     def forward(self, output: VAEOutput, target: torch.Tensor) -> torch.Tensor:
         log_lik = gaussian_log_likelihood(
-            target[:, :-1], target[:, -1], output.recon_scores, self.noise_var, self.n_features
+            target[:, :-1], target[:, -1], output.recon_scores, self.noise_var, self.n_features,
+            self.log_scale_sum,
         )
         kl = kl_to_standard_normal(output.latent_mean, output.latent_log_var)
         weight = self.beta * (self.kl_scale if self.training else 1.0)

@@ -32,6 +32,7 @@ def _module(seed=0, **kwargs):
     return VAEModule(
         basis=_orthonormal(N_FEATURES, N_PCS),
         center=np.linspace(-1, 1, N_FEATURES, dtype=np.float32),
+        feature_scale=np.linspace(0.5, 2.0, N_FEATURES, dtype=np.float32),
         pc_std=np.array([3.0, 2.0, 1.0, 0.5], dtype=np.float32),
         noise_var=0.3,
         **params,
@@ -39,17 +40,19 @@ def _module(seed=0, **kwargs):
 
 
 def test_log_likelihood_equals_the_feature_space_gaussian():
-    """The score-space split is exact: it matches N(x; center + basis @ s_hat, var * I)."""
+    """The score-space split is exact: it is the feature-space Gaussian density."""
     torch.manual_seed(0)
     module = _module()
     x = torch.randn(5, N_FEATURES)
     recon_scores = torch.randn(5, N_PCS)
     scores = module.project(x)
     ours = gaussian_log_likelihood(
-        scores, module.residual_sq(x, scores), recon_scores, 0.3, N_FEATURES
+        scores, module.residual_sq(x, scores), recon_scores, 0.3, N_FEATURES,
+        module.log_scale_sum,
     )
-    mean = module.center + recon_scores @ module.basis.T
-    direct = Normal(mean, math.sqrt(0.3)).log_prob(x).sum(dim=1)
+    mean = module.unproject(recon_scores)
+    sd = math.sqrt(0.3) * module.feature_scale
+    direct = Normal(mean, sd).log_prob(x).sum(dim=1)
     torch.testing.assert_close(ours, direct, rtol=1e-5, atol=1e-4)
 
 
@@ -78,7 +81,9 @@ def test_reparameterize_draws_the_posterior_and_passes_gradients():
 def test_project_and_reconstruct_use_the_fixed_axes():
     module = _module()
     torch.testing.assert_close(module.project(module.center[None]), torch.zeros(1, N_PCS))
-    inside = module.center + torch.tensor([[1.0, -2.0, 0.5, 3.0]]) @ module.basis.T
+    inside = module.unproject(torch.tensor([[1.0, -2.0, 0.5, 3.0]]))
+    torch.testing.assert_close(inside, module.center + (torch.tensor(
+        [[1.0, -2.0, 0.5, 3.0]]) @ module.basis.T) * module.feature_scale)
     scores = module.project(inside)
     torch.testing.assert_close(scores, torch.tensor([[1.0, -2.0, 0.5, 3.0]]), atol=1e-5, rtol=0)
     assert module.residual_sq(inside, scores).item() == pytest.approx(0.0, abs=1e-4)
@@ -91,8 +96,9 @@ def test_project_and_reconstruct_use_the_fixed_axes():
 def test_the_axes_are_buffers_not_trained_parameters():
     module = _module()
     names = {name for name, _ in module.named_parameters()}
-    assert not names & {"basis", "center", "offset", "pc_std"}
-    assert {"basis", "center", "pc_std"} <= {name for name, _ in module.named_buffers()}
+    fixed = {"basis", "center", "feature_scale", "projection", "offset", "pc_std"}
+    assert not names & fixed
+    assert fixed <= {name for name, _ in module.named_buffers()}
 
 
 def test_forward_shapes_and_bounded_log_variance():
@@ -118,7 +124,8 @@ def test_dropout_acts_in_training_only():
 def test_elbo_and_loss_agree_with_beta_one():
     """-loss in eval mode is the module's ELBO for the same posterior draw."""
     module = _module().eval()
-    loss = ELBOLoss(N_FEATURES, noise_var=0.3, beta=1.0).eval()
+    loss = ELBOLoss(N_FEATURES, noise_var=0.3, beta=1.0,
+                    log_scale_sum=module.log_scale_sum).eval()
     summary = module.summarise(torch.randn(5, N_FEATURES))
     torch.manual_seed(3)
     elbo = module.elbo(summary)
