@@ -230,7 +230,11 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
         if n_samples < 2:
             raise ValueError(f"VAETransformer needs at least 2 samples; got {n_samples} sample(s).")
         n_pcs = self.n_components if self.pca_components is None else self.pca_components
-        pca = _factor_model(X, n_pcs, self.n_components)
+        # With a few hundred samples the products below take milliseconds on one
+        # thread, while BLAS threads can stall for a second on a busy machine
+        # (e.g. inside a parallel cross-validation).
+        with threadpool_limits(limits=1 if min(X.shape) <= 1000 else None, user_api="blas"):
+            pca = _factor_model(X, n_pcs, self.n_components)
         # The network trains on the scores alone; the target adds each row's
         # squared residual outside the principal subspace for the exact ELBO.
         scores = pca["scores"].astype(np.float32)
@@ -409,22 +413,24 @@ def _factor_model(X, n_pcs, n_latent):
     close to 1 by construction. Also returns the rows' scores and the squared
     norms of their (rescaled) parts outside the principal subspace.
     """
-    X = np.asarray(X, dtype=np.float64)
     n_samples, n_features = X.shape
-    center = X.mean(axis=0)
-    centered = X - center
-    variances = (centered**2).mean(axis=0)
+    center = X.mean(axis=0, dtype=np.float64)
+    # float32 for the large products (the axes need no more); float64 for sums.
+    centered = (X - center).astype(np.float32)
+    variances = (centered.astype(np.float64) ** 2).mean(axis=0)
     floor = np.maximum(1e-3 * variances, 1e-6 * variances.mean())
     scale = np.ones(n_features)
     for _ in range(_NOISE_REFINEMENTS):
-        scaled = centered / scale
-        _, axes = _principal_axes(scaled, n_latent)
-        residual = scaled - (scaled @ axes) @ axes.T
-        scale = np.sqrt(np.maximum((residual**2).mean(axis=0) * scale**2, floor))
-    scaled = centered / scale
+        eigvals, axes = _principal_axes(centered / scale.astype(np.float32), n_latent)
+        # A feature's variance beyond the top axes, from the decomposition:
+        # its total minus sum_j lambda_j * axis_j[feature]^2.
+        explained = (axes.astype(np.float64) ** 2) @ eigvals[: axes.shape[1]] / n_samples
+        left = np.maximum(variances / scale**2 - explained, 0.0)
+        scale = np.sqrt(np.maximum(left * scale**2, floor))
+    scaled = centered / scale.astype(np.float32)
     eigvals, basis = _principal_axes(scaled, n_pcs)
-    scores = scaled @ basis
-    row_sq = (scaled**2).sum(axis=1)
+    scores = (scaled @ basis).astype(np.float64)
+    row_sq = (scaled.astype(np.float64) ** 2).sum(axis=1)
     left = max(row_sq.sum() - np.clip(eigvals[:n_latent], 0, None).sum(), 0.0)
     noise_var = max(left / (n_samples * (n_features - n_latent)), 1e-3 * row_sq.mean() / n_features)
     return {
@@ -448,20 +454,18 @@ def _principal_axes(centered, n_axes):
     n_samples, n_features = centered.shape
     gram_side = n_samples <= n_features
     small = centered @ centered.T if gram_side else centered.T @ centered
-    eigvals, vecs = _eigh_descending(small)
+    eigvals, vecs = _eigh_descending(small.astype(np.float64))
     keep = _n_kept(eigvals, n_axes)
     vecs = vecs[:, :keep]
     # On the Gram side, eigenvectors are score directions: map them to axes.
-    basis = centered.T @ (vecs / np.sqrt(eigvals[:keep])) if gram_side else vecs
-    return eigvals, basis
+    if gram_side:
+        vecs = centered.T @ (vecs / np.sqrt(eigvals[:keep])).astype(centered.dtype)
+    return eigvals, vecs.astype(np.float32)
 
 
 def _eigh_descending(matrix):
     """Eigenvalues (descending) and eigenvectors of a symmetric matrix."""
-    # Threads do not pay off below this size, and on a busy machine they stall.
-    limits = 1 if matrix.shape[0] <= 1000 else None
-    with threadpool_limits(limits=limits, user_api="blas"):
-        eigvals, vecs = np.linalg.eigh(matrix)
+    eigvals, vecs = np.linalg.eigh(matrix)
     return eigvals[::-1], vecs[:, ::-1]
 
 
@@ -469,7 +473,8 @@ def _n_kept(eigvals, n_pcs):
     """How many leading axes to keep: at most n_pcs, with non-negligible variance."""
     if eigvals[0] <= 0:
         raise ValueError("X has no variance: every feature is constant.")
-    significant = int(np.sum(eigvals > 1e-9 * eigvals[0]))
+    # float32 products leave rounding noise of about 1e-7 of the largest eigenvalue.
+    significant = int(np.sum(eigvals > 1e-5 * eigvals[0]))
     return max(1, min(n_pcs, significant))
 
 
