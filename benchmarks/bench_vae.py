@@ -9,9 +9,9 @@
   against the bare torch matrix product of the model's first layer on the
   same input, ``X @ basis`` (15,000 x ``pca_components``), the floor of any
   encoder. Target ratio <= 2.
-* Memory: peak resident memory of a fresh Python process that loads the
-  standardised cohort and runs the default fit (torch and the package imports
-  included) against 1.5 GB. Target ratio <= 1.
+* Memory: peak resident memory (VmHWM where Linux reports it) of a fresh
+  Python process that loads the standardised cohort and runs the default fit
+  (torch and the package imports included) against 1.5 GB. Target ratio <= 1.
 """
 
 from __future__ import annotations
@@ -82,6 +82,8 @@ def _transform_figure(scaler, vae) -> Figure:
 
 
 def _memory_figure(X) -> Figure:
+    # The child reads its own high-water mark (VmHWM, Linux) as well: unlike
+    # ru_maxrss it is not inherited from the parent's memory at fork time.
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "X.npy")
         np.save(path, X)
@@ -91,8 +93,15 @@ def _memory_figure(X) -> Figure:
             X = np.load({path!r})
             VAETransformer(random_state=0).fit(X)
             result = {{}}
+            try:
+                with open("/proc/self/status") as status:
+                    for line in status:
+                        if line.startswith("VmHWM:"):
+                            result["vmhwm_bytes"] = int(line.split()[1]) * 1024
+            except OSError:
+                pass
         """)
-    peak = result["peak_rss_bytes"]
+    peak = result.get("vmhwm_bytes", result["peak_rss_bytes"])
     return Figure(
         name="peak RSS of the default fit (fresh process) vs 1.5 GB",
         value=peak / 1e9,
@@ -105,6 +114,7 @@ def _memory_figure(X) -> Figure:
 
 def run() -> list[Figure]:
     scaler, X, y = _cohort()
+    memory = _memory_figure(X)  # first, while this process is still small
     fit = _fit_figure(X, y)
     vae = VAETransformer(random_state=0).fit(X)
-    return [fit, _transform_figure(scaler, vae), _memory_figure(X)]
+    return [fit, _transform_figure(scaler, vae), memory]
