@@ -48,19 +48,20 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
     The generative model is ``z ~ N(0, I)`` and, for each feature ``j``,
     ``x_j | z ~ N(center_j + scale_j * (basis @ g(z))_j, noise_var * scale_j^2)``:
     factor analysis with a nonlinear map ``g``. Its outer layers are fixed in
-    ``fit`` from the training rows. ``scale_j`` is the noise standard
-    deviation of feature ``j``, estimated by principal-axis factoring (the
-    variance a feature keeps outside the top ``n_components`` principal axes),
-    so that genes without co-expression partners stop drowning small
-    co-expressed modules. ``basis`` holds the top ``pca_components``
-    principal axes of the rescaled data: the encoder's first layer projects on
-    them and the decoder's last layer maps back through them. Only the
-    networks in between, on whitened principal-component scores, are
-    trained. With many more genes than samples this keeps the model from
-    memorising training rows through sample-specific noise directions, and it
-    makes training cheap: the networks never touch the full gene vectors,
-    yet the loss is the exact ELBO in gene space. ``noise_var`` is the
-    probabilistic-PCA noise estimate on the rescaled data (close to 1).
+    ``fit`` (from every row given to it, the rows held out for early stopping
+    included). ``scale_j`` is the noise standard deviation of feature ``j``,
+    estimated by principal-axis factoring (the variance a feature keeps
+    outside the top ``n_components`` principal axes), so that genes without
+    co-expression partners stop drowning small co-expressed modules.
+    ``basis`` holds the top ``pca_components`` principal axes of the rescaled
+    data: the encoder's first layer projects on them and the decoder's last
+    layer maps back through them. Only the networks in between, on whitened
+    principal-component scores, are trained. With many more genes than
+    samples this keeps the model from memorising training rows through
+    sample-specific noise directions, and it makes training cheap: the
+    networks never touch the full gene vectors, yet the loss is the exact ELBO
+    in gene space. ``noise_var`` is the probabilistic-PCA noise estimate on
+    the rescaled data (close to 1).
 
     Training maximises the ELBO (reconstruction log-likelihood minus ``beta``
     times the KL divergence to the prior) with AdamW, a linear KL warm-up and
@@ -98,7 +99,9 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
     max_epochs : int, default=300
         Most passes over the training rows.
     batch_size : int, default=64
-        Rows per optimisation step and per inference batch.
+        Rows per optimisation step. The defaults suit a few hundred samples;
+        with a few dozen, an epoch is a single step, so lower ``batch_size``
+        or raise ``lr`` for the model to train.
     lr : float, default=1e-3
         AdamW learning rate.
     weight_decay : float, default=1e-2
@@ -116,9 +119,9 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
         the CPU after ``set_params(device="cpu")``.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, the validation split, batch order,
-        dropout and posterior draws. The same value gives the same model and
-        output, also in another process on the same kind of machine. Global
-        random state is left untouched.
+        dropout and the posterior draws of training and ``score``. The same
+        value gives the same model and output, also in another process on the
+        same kind of machine. Global random state is left untouched.
     verbose : int, default=0
         Print per-epoch losses when positive.
 
@@ -234,26 +237,26 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
         # thread, while BLAS threads can stall for a second on a busy machine
         # (e.g. inside a parallel cross-validation).
         with threadpool_limits(limits=1 if min(X.shape) <= 1000 else None, user_api="blas"):
-            pca = _factor_model(X, n_pcs, self.n_components)
+            fixed = _factor_model(X, n_pcs, self.n_components)
         # The network trains on the scores alone; the target adds each row's
         # squared residual outside the principal subspace for the exact ELBO.
-        scores = pca["scores"].astype(np.float32)
-        target = np.column_stack([pca["scores"], pca["residual_sq"]]).astype(np.float32)
+        scores = fixed["scores"].astype(np.float32)
+        target = np.column_stack([fixed["scores"], fixed["residual_sq"]]).astype(np.float32)
         self.net_ = self._train_net(
             VAEModule, ELBOLoss, scores, target,
             module_params={
-                "basis": pca["basis"],
-                "center": pca["center"],
-                "feature_scale": pca["feature_scale"],
-                "pc_std": pca["pc_std"],
-                "noise_var": pca["noise_var"],
+                "basis": fixed["basis"],
+                "center": fixed["center"],
+                "feature_scale": fixed["feature_scale"],
+                "pc_std": fixed["pc_std"],
+                "noise_var": fixed["noise_var"],
                 "n_components": self.n_components,
                 "hidden_layer_sizes": hidden,
                 "dropout": self.dropout,
             },
             criterion_params={
-                "n_features": n_features, "noise_var": pca["noise_var"], "beta": self.beta,
-                "log_scale_sum": float(np.log(pca["feature_scale"].astype(np.float64)).sum()),
+                "n_features": n_features, "noise_var": fixed["noise_var"], "beta": self.beta,
+                "log_scale_sum": float(np.log(fixed["feature_scale"].astype(np.float64)).sum()),
             },
             callbacks=[("kl_warmup", KLWarmup(self.kl_warmup_epochs))],
             # The networks only see a few dozen scores per row: one thread is fastest.
