@@ -116,7 +116,7 @@ class _EdgeAttention(torch.autograd.Function):
     Forward: ``softmax over edges into each target of
     leaky_relu(score_src[src] + score_dst[dst])``. Autograd would keep and
     revisit about ten per-edge temporaries; the backward below needs only the
-    coefficients and the logits:
+    coefficients and the signs of the logits:
     ``d logit_e = alpha_e * (g_e - sum over edges e' into the same target of
     alpha_e' * g_e')``, times the LeakyReLU slope where the logit is negative.
     """
@@ -126,22 +126,22 @@ class _EdgeAttention(torch.autograd.Function):
         n_nodes = score_src.shape[0]
         logits = score_src.index_select(0, src)
         logits += score_dst.index_select(0, dst)
+        positive = logits > 0  # one byte per entry; the logits themselves are not kept
         F.leaky_relu_(logits, negative_slope)
         alpha = softmax(logits, dst, num_nodes=n_nodes, dim=0)
-        ctx.save_for_backward(alpha, logits, src, dst)
+        ctx.save_for_backward(alpha, positive, src, dst)
         ctx.negative_slope = negative_slope
         ctx.n_nodes = n_nodes
         return alpha
 
     @staticmethod
     def backward(ctx, grad_alpha):
-        alpha, logits, src, dst = ctx.saved_tensors
+        alpha, positive, src, dst = ctx.saved_tensors
         n_nodes = ctx.n_nodes
         weighted = alpha * grad_alpha
         per_target = scatter(weighted, dst, dim=0, dim_size=n_nodes, reduce="sum")
         grad = weighted.sub_(per_target.index_select(0, dst).mul_(alpha))
-        # LeakyReLU's derivative, read from its output (same sign as its input).
-        grad = torch.ops.aten.leaky_relu_backward(grad, logits, ctx.negative_slope, True)
+        grad.mul_(torch.where(positive, 1.0, ctx.negative_slope))  # LeakyReLU's slope
         grad_src = scatter(grad, src, dim=0, dim_size=n_nodes, reduce="sum")
         grad_dst = scatter(grad, dst, dim=0, dim_size=n_nodes, reduce="sum")
         return grad_src, grad_dst, None, None, None
@@ -273,7 +273,6 @@ class SharedGraphGATConv(nn.Module):
         H, C = self.heads, self.out_channels
         if edge_index is None:
             out, alpha = self._complete(x)
-            edge_index = _complete_edge_index(n_nodes, x.device)
         else:
             if self.add_self_loops:
                 edge_index = with_self_loops(edge_index, n_nodes)
@@ -282,22 +281,31 @@ class SharedGraphGATConv(nn.Module):
         if self.bias is not None:
             out = out + self.bias
         if return_attention_weights:
-            if alpha.dim() == 4:  # dense (B, H, target, source) -> (E, B, H)
+            if edge_index is None:  # dense (B, H, target, source) -> (E, B, H)
+                edge_index = _complete_edge_index(n_nodes, x.device)
                 alpha = alpha.permute(2, 3, 0, 1).reshape(n_nodes * n_nodes, batch, H)
             return out, (edge_index, alpha)
         return out
+
+    def _drop(self, alpha):
+        # F.dropout draws a mask even for p=0; skip it then (it is costly per edge).
+        if self.dropout and self.training:
+            return F.dropout(alpha, p=self.dropout, training=True)
+        return alpha
 
     def _sparse(self, x, edge_index):
         """Per-edge attention on one shared edge index; output (B, N, H, C)."""
         batch, n_nodes, _ = x.shape
         H, C = self.heads, self.out_channels
         src, dst = edge_index[0], edge_index[1]
-        h = self.lin(x.transpose(0, 1)).view(n_nodes, batch, H, C)  # nodes first
-        score_src = (h * self.att_src).sum(-1)  # (N, B, H)
-        score_dst = (h * self.att_dst).sum(-1)
+        # Nodes first, channels before batch and heads: (N, C, B, H).
+        h = self.lin(x.transpose(0, 1)).view(n_nodes, batch, H, C)
+        h = h.permute(0, 3, 1, 2).contiguous()
+        score_src = (h * self.att_src.transpose(1, 2).unsqueeze(2)).sum(1)  # (N, B, H)
+        score_dst = (h * self.att_dst.transpose(1, 2).unsqueeze(2)).sum(1)
         alpha = edge_attention(score_src, score_dst, src, dst, self.negative_slope)  # (E, B, H)
-        alpha = F.dropout(alpha, p=self.dropout, training=self.training)
-        out = edge_weighted_sum(h.permute(0, 3, 1, 2).contiguous(), alpha, src, dst)
+        alpha = self._drop(alpha)
+        out = edge_weighted_sum(h, alpha, src, dst)
         return out.permute(2, 0, 3, 1), alpha  # (N, C, B, H) -> (B, N, H, C)
 
     def _complete(self, x):
@@ -310,7 +318,7 @@ class SharedGraphGATConv(nn.Module):
         logits = F.leaky_relu(score_dst.unsqueeze(-1) + score_src.unsqueeze(-2),
                               self.negative_slope)  # (B, H, target, source)
         alpha = torch.softmax(logits, dim=-1)
-        alpha = F.dropout(alpha, p=self.dropout, training=self.training)
+        alpha = self._drop(alpha)
         return torch.matmul(alpha, h).transpose(1, 2), alpha
 
 
