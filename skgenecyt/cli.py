@@ -12,6 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+from skgenecyt.report._io import check_output_dir
+
 EPILOG = "Run 'skgenecyt COMMAND --help' for the options of a command."
 
 
@@ -136,12 +138,14 @@ def _add_perturb(commands, common):
         "perturb", parents=[common], help="cytokine perturbation effects of a saved model",
         description="Shift the genes of each cytokine module in your samples and measure "
                     "how a saved, fitted classifier's P(RA) moves, with bootstrap CIs and a "
-                    "null of random gene sets of the same size. The model file is a "
+                    "null of random gene sets of the same size. The model file is either "
+                    "written by skgenecyt.save_model (loaded without pickle) or a "
                     "joblib/pickle file of a fitted estimator (e.g. joblib.dump(model, "
-                    "'model.joblib')); loading it runs code, so only load files you trust.",
+                    "'model.joblib')); loading a pickle runs code, so only load files you "
+                    "trust.",
     )
     p.add_argument("--model", required=True, type=Path, metavar="FILE",
-                   help="fitted classifier saved with joblib or pickle")
+                   help="fitted classifier: a save_model file or a joblib/pickle file")
     p.add_argument("--expression", required=True, type=Path, metavar="FILE",
                    help="expression matrix with the model's genes")
     p.add_argument("--labels", metavar="FILE", help="labels (needed for --on ra/controls)")
@@ -179,6 +183,7 @@ def _run_benchmark(args):
 
     if (args.holdout_expression is None) != (args.holdout_labels is None):
         raise CommandError("give both --holdout-expression and --holdout-labels, or neither")
+    check_output_dir(args.out, args.force)  # refuse before reading any data
     read = dict(genes_as_rows=args.genes_as_rows, label_column=args.label_column)
     X, y = load_expression(args.expression, args.labels, return_X_y=True, **read)
     X_holdout = y_holdout = None
@@ -242,19 +247,31 @@ def _module_effects(items):
     return effects
 
 
-def _run_perturb(args):
+def _load_model(path):
+    """A fitted model from a save_model file (no pickle) or a joblib/pickle file."""
+    import zipfile
+
     import joblib
 
+    from skgenecyt.persistence import load_model
+
+    if not path.is_file():
+        raise FileNotFoundError(f"Model file {str(path)!r} does not exist.")
+    if zipfile.is_zipfile(path):  # the format of skgenecyt.save_model
+        return load_model(path)
+    try:
+        return joblib.load(path)
+    except Exception as exc:
+        raise CommandError(f"cannot load the model file {str(path)!r}: it is neither a "
+                           f"save_model file nor a joblib/pickle file ({exc})") from exc
+
+
+def _run_perturb(args):
     from skgenecyt.datasets import load_expression
     from skgenecyt.report import perturbation_report
 
-    if not args.model.is_file():
-        raise FileNotFoundError(f"Model file {str(args.model)!r} does not exist.")
-    try:
-        model = joblib.load(args.model)
-    except Exception as exc:
-        raise CommandError(f"cannot load the model file {str(args.model)!r} with joblib: "
-                           f"{exc}") from exc
+    check_output_dir(args.out, args.force)  # refuse before reading any data
+    model = _load_model(args.model)
     if not hasattr(model, "predict_proba"):
         raise CommandError(f"the model in {str(args.model)!r} ({type(model).__name__}) has no "
                            "predict_proba")

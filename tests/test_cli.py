@@ -143,7 +143,26 @@ def test_perturb_rejects_a_file_that_is_not_a_model(cohort_files, tmp_path, caps
     code, _, err = run(["perturb", "--model", str(tmp_path / "model.joblib"), "--expression",
                         str(cohort_files / "cohort.csv"), "--out", str(tmp_path / "o")], capsys)
     assert code == 2
-    assert "cannot load the model file" in one_line_error(err, "perturb")
+    assert "neither a save_model file nor" in one_line_error(err, "perturb")
+
+
+def test_perturb_reads_save_model_files(cohort_files, tmp_path, capsys):
+    from skgenecyt.persistence import save_model
+
+    X, y = load_expression(cohort_files / "cohort.csv", cohort_files / "cohort.labels.csv",
+                           return_X_y=True)
+    model = make_pipeline(StandardScaler(), LogisticRegression(C=0.1)).fit(X, y)
+    save_model(model, tmp_path / "model.skgenecyt")
+    code, _, err = run(["perturb", "--model", str(tmp_path / "model.skgenecyt"),
+                        "--expression", str(cohort_files / "cohort.csv"), "--labels",
+                        str(cohort_files / "cohort.labels.csv"), "--on", "controls",
+                        "--out", str(tmp_path / "o"), "--n-null", "5", "--n-bootstrap", "20",
+                        "--shift", "-1", "--shift", "1", "--quiet"], capsys)
+    assert code == 0, err
+    results = json.loads((tmp_path / "o" / "results.json").read_text())
+    effects = results["perturbation_effects"]
+    assert sorted({row["shift"] for row in effects}) == [-1.0, 1.0]
+    assert {row["on"] for row in effects} == {"controls"}
 
 
 @pytest.mark.slow
@@ -207,7 +226,7 @@ def test_benchmark_on_files_writes_the_report(cohort_files, tmp_path, capsys):
          "--labels", str(cohort_files / "cohort.labels.csv"),
          "--holdout-expression", str(cohort_files / "cohort.holdout.csv"),
          "--holdout-labels", str(cohort_files / "cohort.holdout.labels.csv"),
-         "--out", str(out), "--cv", "3", "--n-jobs", "1", "--quiet"], capsys)
+         "--out", str(out), "--cv", "3", "--quiet"], capsys)
     assert code == 0, err
     assert stdout.strip() == str(out / "report.md")
     for name in ("report.md", "report.html", "benchmark.csv", "cv_results.csv",

@@ -98,7 +98,7 @@ def test_clone_and_pickle_round_trip(data):
 def test_benchmark_defaults_compare_genecytnet_with_the_baselines(data):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tiny data: fewer genes than the default selection
-        table = benchmark(X=data.X, y=data.y, cv=2, random_state=0, scoring="roc_auc")
+        table = benchmark(X=data.X, y=data.y, cv=2, random_state=0, scoring="roc_auc", n_jobs=2)
     assert table["model"].tolist() == ["GeneCytNet", "logistic_regression", "svm_rbf",
                                        "random_forest", "gradient_boosting"]
     assert table["cv_roc_auc_mean"].between(0, 1).all()

@@ -95,7 +95,9 @@ def benchmark(estimators=None, X=None, y=None, X_holdout=None, y_holdout=None, *
         ``holdout_bootstrap`` (dict model -> DataFrame of the bootstrap
         metric values), ``estimators`` (dict model -> model fitted on all
         training rows; only with a holdout), ``splits`` (list of (train,
-        test) index arrays), ``seeds``, ``pos_label`` and ``scoring``.
+        test) index arrays), ``seeds`` (of the splits, the default models,
+        None for models given, and the bootstrap), ``pos_label`` and
+        ``scoring``.
 
     Examples
     --------
@@ -110,15 +112,18 @@ def benchmark(estimators=None, X=None, y=None, X_holdout=None, y_holdout=None, *
     (2, 3)
     """
     names = check_scoring_names(scoring)
-    _check_cv_args(cv, n_repeats, n_bootstrap, confidence, verbose)
+    _check_cv_args(cv, n_repeats, n_bootstrap, confidence)
     X, y, classes = _check_cohort(X, y, "X", "y")
     pos_label = _check_pos_label(pos_label, classes)
-    has_holdout = _check_holdout(X, X_holdout, y_holdout, classes)
+    X_holdout, y_holdout = _check_holdout(X, X_holdout, y_holdout, classes)
+    has_holdout = X_holdout is not None
 
     rng = check_random_state(random_state)
     seeds = dict(zip(("splits", "models", "bootstrap"),
                      (int(s) for s in rng.randint(np.iinfo(np.int32).max, size=3))))
     models = _named_estimators(estimators, seeds["models"])
+    if estimators is not None:
+        seeds["models"] = None  # the given models keep their own random_state
     splits, k_per_repeat = _make_splits(cv, n_repeats, X, y, seeds["splits"], classes)
 
     tasks = [(name, k, train, test) for name in models for k, (train, test) in enumerate(splits)]
@@ -160,7 +165,7 @@ def benchmark(estimators=None, X=None, y=None, X_holdout=None, y_holdout=None, *
 
 # -- checks ---------------------------------------------------------------------------------
 
-def _check_cv_args(cv, n_repeats, n_bootstrap, confidence, verbose):
+def _check_cv_args(cv, n_repeats, n_bootstrap, confidence):
     if isinstance(cv, Integral) and not isinstance(cv, bool) and cv < 2:
         raise ValueError(f"cv must be at least 2 folds; got cv={cv}.")
     if not isinstance(n_repeats, Integral) or isinstance(n_repeats, bool) or n_repeats < 1:
@@ -215,7 +220,7 @@ def _check_pos_label(pos_label, classes):
 
 def _check_holdout(X, X_holdout, y_holdout, classes):
     if X_holdout is None and y_holdout is None:
-        return False
+        return None, None
     if X_holdout is None or y_holdout is None:
         raise ValueError("Give both X_holdout and y_holdout, or neither.")
     X_holdout, y_holdout, holdout_classes = _check_cohort(
@@ -240,7 +245,7 @@ def _check_holdout(X, X_holdout, y_holdout, classes):
         raise ValueError(
             f"X_holdout has {X_holdout.shape[1]} features but X has {X.shape[1]}."
         )
-    return True
+    return X_holdout, y_holdout
 
 
 def _named_estimators(estimators, seed):
@@ -383,7 +388,7 @@ def _summarise(models, cv_results, names):
 
 def _holdout_tables(models, results, y_holdout, X_holdout, pos_label, names, n_bootstrap,
                     confidence, seed):
-    y01 = (np.asarray(y_holdout) == pos_label).astype(int)
+    y01 = (y_holdout == pos_label).astype(int)
     index = X_holdout.index if isinstance(X_holdout, pd.DataFrame) else None
     predictions = pd.DataFrame({"y_true": y01}, index=index)
     W = bootstrap_weights(y01.size, n_bootstrap, np.random.default_rng(seed))

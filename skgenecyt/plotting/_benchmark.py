@@ -53,14 +53,14 @@ def plot_cv_scores(cv_results, metric="roc_auc", *, reference=None, ax=None, tit
                 label="split" if i == 0 else None)
         sd = values.std(ddof=1) if values.size > 1 else 0.0
         ax.errorbar(i + 0.15, values.mean(), yerr=sd, fmt="s", color="C1", capsize=4,
-                    label="mean +- SD" if i == 0 else None)
+                    label="mean ± SD" if i == 0 else None)
     if reference is not None:
         label, mean, sd = reference
         ax.axhline(mean, color="C3", linewidth=1, linestyle="--", label=label)
         ax.axhspan(mean - sd, mean + sd, color="C3", alpha=0.12)
     ax.set_xticks(range(len(models)), models, rotation=20, ha="right")
     ax.set_xlim(-0.6, len(models) - 0.4)
-    ax.set_ylabel(f"CV {metric}")
+    ax.set_ylabel("CV " + {"roc_auc": "ROC AUC"}.get(metric, metric.replace("_", " ")))
     ax.legend(loc="lower left", fontsize=8)
     if title:
         ax.set_title(title)

@@ -72,7 +72,7 @@ def write_documents(stage, title, blocks, results):
 
 
 def model_blocks():
-    from skgenecyt.model_selection._baselines import BOOSTING_N_GENES, LOGISTIC_C_GRID
+    from skgenecyt.model_selection._baselines import LOGISTIC_C_GRID, SELECTED_N_GENES
     from skgenecyt.pipeline import DEFAULT_N_GENES
 
     return [Heading("Models"), Bullets([
@@ -83,11 +83,12 @@ def model_blocks():
         f"stratified 5-fold CV on AUC among {len(LOGISTIC_C_GRID)} log-spaced values from "
         f"{min(LOGISTIC_C_GRID):g} to {max(LOGISTIC_C_GRID):g} (fitted on the full-rank "
         "principal axes of the genes: the same model, much faster).",
-        "svm_rbf: standardised genes, RBF SVC (C=1, gamma='scale') with sigmoid-calibrated "
+        f"svm_rbf: the {SELECTED_N_GENES:,} genes with the highest ANOVA F on the training "
+        "rows, standardised, RBF SVC (C=1, gamma='scale') with sigmoid-calibrated "
         "probabilities (CalibratedClassifierCV on 5-fold out-of-fold scores).",
         "random_forest: 500 trees, max_features='sqrt'.",
-        f"gradient_boosting: the {BOOSTING_N_GENES:,} genes with the highest ANOVA F on the "
-        "training rows, histogram gradient boosting with default settings.",
+        f"gradient_boosting: the same {SELECTED_N_GENES:,} selected genes, histogram gradient "
+        "boosting with default settings.",
         "Everything learned from data (selection, scaling, tuning) is learned inside each "
         "fit, from the training rows of that fit only.",
     ])]
