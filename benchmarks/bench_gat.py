@@ -10,9 +10,11 @@
   favours the reference). Target ratio <= 1/3.
 * Layer memory: peak resident memory added by one forward + backward, each
   layer in a fresh process: the process builds graph, inputs and layer, reads
-  its current RSS from ``/proc/self/statm``, runs the pass (for GATConv
-  including the replication of the edge index, which is part of its cost)
-  and reports ``ru_maxrss`` minus that baseline. The processes run with
+  its current RSS (``VmRSS`` in ``/proc/self/status``), runs the pass (for
+  GATConv including the replication of the edge index, which is part of its
+  cost) and reports its peak RSS (``VmHWM``) minus that baseline.
+  (``getrusage``'s ``ru_maxrss`` would not do: Linux carries the parent's
+  peak into a child started with vfork/exec.) The processes run with
   ``MALLOC_MMAP_THRESHOLD_=65536``: glibc then maps every block of 64 KiB or
   more on its own and returns it to the system when it is freed, so the peak
   RSS is the most memory held at once. (By default glibc raises that
@@ -80,13 +82,12 @@ def run_pyg(replicated):
 """
 
 MEMORY = SETUP + """
-import os, resource
-def rss():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-baseline = rss()
+def status(key):  # VmRSS (now) or VmHWM (peak) of this process, in bytes
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) * 1024 for line in f if line.startswith(key))
+baseline = status("VmRSS:")
 CALL
-result = {"delta": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - baseline}
+result = {"delta": status("VmHWM:") - baseline}
 """
 
 
