@@ -7,16 +7,23 @@ of ``B * N`` nodes, and every per-edge message tensor (``B * E * heads *
 channels`` floats) is materialised, several times over, for autograd.
 
 :class:`SharedGraphGATConv` computes the same function on a ``(B, N, F)``
-tensor and one ``edge_index``. Attention logits are computed per edge with the
-batch and head as trailing dimensions and normalised with
-:func:`torch_geometric.utils.softmax` over the target index. The weighted
-neighbour sum is :func:`edge_weighted_sum`, an autograd function that walks the
-edges in chunks (gather, weight, ``index_add_``), so no tensor of per-edge
-messages is ever held whole: memory is that of the node features plus one
-number per edge, sample and head.
+tensor and one ``edge_index``:
 
-Internally nodes (and edges) come first: tensors are ``(N, B, ...)``, so that
-gathering and scattering along dimension 0 moves whole contiguous rows.
+* :func:`edge_attention` computes the logits per edge with the batch and head
+  as trailing dimensions and normalises them with
+  :func:`torch_geometric.utils.softmax` over the target index; its backward
+  pass is written out, so that it keeps only the coefficients and the signs
+  of the logits;
+* :func:`edge_weighted_sum` is an autograd function that walks the edges in
+  chunks (gather, weight, ``index_add_``), so no tensor of per-edge messages
+  is ever held whole: memory is that of the node features plus a few numbers
+  per edge, sample and head.
+
+Internally nodes (and edges) come first and channels come before the batch
+and head dimensions, ``(N, C, B, H)``: gathering and scattering along
+dimension 0 then moves whole contiguous rows, and the per-edge weight
+broadcasts over the leading dimension of each row. A complete graph
+(``edge_index=None``) is computed densely with batched matrix products.
 """
 
 from __future__ import annotations

@@ -115,6 +115,9 @@ def test_prior_graph_by_name_with_unknown_genes():
     assert clf.graph_.kind == "prior"
     assert set(zip(*clf.graph_.edge_index)) == {(0, 1), (1, 0), (1, 2), (2, 1)}
     clf.predict(X)
+    # A fitted graph can be passed on as a prior (matched by name).
+    again = clone(GATClassifier(**FAST, graph=clf.graph_)).fit(X, y)
+    np.testing.assert_array_equal(again.graph_.edge_index, clf.graph_.edge_index)
     with pytest.raises(ValueError, match="no usable edge"):
         GATClassifier(**FAST, graph=[("A", "B")]).fit(X, y)
 
