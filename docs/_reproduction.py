@@ -15,6 +15,8 @@ import json
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "reproduction" / "results.json"
+#: Where the recorded run came from: {"commit": ..., "note": ...}, written by hand.
+PROVENANCE = RESULTS.parent / "provenance.json"
 #: The run's figures shown on the page (file in docs/reproduction/, caption).
 FIGURES = (
     ("roc_holdout.png", "ROC curves of every model on the holdout cohort."),
@@ -45,11 +47,8 @@ def _paper(value):
     return f"{mean:g}" if sd is None else f"{mean:g} ± {sd:g}"
 
 
-def _list_table(header, rows, widths=None):
-    lines = [".. list-table::", "   :header-rows: 1"]
-    if widths:
-        lines.append(f"   :widths: {' '.join(map(str, widths))}")
-    lines.append("")
+def _list_table(header, rows):
+    lines = [".. list-table::", "   :header-rows: 1", "   :class: results", ""]
     for row in [header, *rows]:
         lines.append(f"   * - {row[0]}")
         lines += [f"     - {cell}" for cell in row[1:]]
@@ -57,36 +56,34 @@ def _list_table(header, rows, widths=None):
 
 
 def benchmark_table(results):
-    """Paper beside every model: holdout metrics with CIs, CV AUC mean ± SD."""
+    """One row per model, the paper's GeneCytNet first: holdout metrics, CV AUC."""
     models = results["benchmark"]
-    header = ["Quantity", "Paper", *[f"``{m['model']}``" for m in models]]
-    rows = []
-    for key, label in METRICS:
-        cells = [label, _paper(results["paper"][key])]
-        for m in models:
-            cells.append(f"{m[key]:.3f} [{m[key + '_ci_low']:.3f}, {m[key + '_ci_high']:.3f}]")
-        rows.append(cells)
     k = models[0]["n_splits"]
-    cells = [f"{k}-fold CV ROC AUC", _paper(results["paper"]["cv_roc_auc"])]
-    cells += [f"{m['cv_roc_auc_mean']:.3f} ± {m['cv_roc_auc_sd']:.3f}" for m in models]
-    rows.append(cells)
+    header = ["Model", *[label for _, label in METRICS], f"{k}-fold CV ROC AUC"]
+    paper = results["paper"]
+    rows = [["GeneCytNet, paper",
+             *[_paper(paper[key]) for key, _ in METRICS], _paper(paper["cv_roc_auc"])]]
+    for m in models:
+        cells = [m['model']]
+        for key, _ in METRICS:
+            cells.append(f"{m[key]:.3f} [{m[key + '_ci_low']:.3f}, {m[key + '_ci_high']:.3f}]")
+        cells.append(f"{m['cv_roc_auc_mean']:.3f} ± {m['cv_roc_auc_sd']:.3f}")
+        rows.append(cells)
     return _list_table(header, rows)
 
 
 def effects_table(results):
-    """Paper beside every model: mean change in P(RA) for a +1 SD module shift."""
+    """One row per model, the paper's first: mean change in P(RA) per module."""
     effects = results["perturbation_effects"]
-    names = list(effects)
-    header = ["Module (+1 SD)", "Paper", *[f"``{n}``" for n in names]]
-    rows = []
-    for module, label in MODULES.items():
-        cells = [label, "+" + _paper(results["paper"]["effects"][module])]
-        for name in names:
-            row = next(r for r in effects[name] if r["module"] == module and r["shift"] == 1.0)
-            cells.append(
-                f"{row['delta_mean']:+.3f} [{row['ci_low']:+.3f}, {row['ci_high']:+.3f}], "
-                f"p = {row['p_value']:.3f}"
-            )
+    header = ["Model", *[f"{label} module" for label in MODULES.values()]]
+    paper = results["paper"]["effects"]
+    rows = [["GeneCytNet, paper", *["+" + _paper(paper[m]) for m in MODULES]]]
+    for name, table in effects.items():
+        cells = [name]
+        for module in MODULES:
+            row = next(r for r in table if r["module"] == module and r["shift"] == 1.0)
+            cells.append(f"{row['delta_mean']:+.3f} [{row['ci_low']:+.3f}, "
+                         f"{row['ci_high']:+.3f}]; p = {row['p_value']:.3f}")
         rows.append(cells)
     return _list_table(header, rows)
 
@@ -105,8 +102,9 @@ def targets_list(results):
         f"{_verdict(t['holdout_auc_at_least_0.95'])}.",
         f"* Not below the best baseline (``{t['best_baseline']}``, chosen by CV AUC) by "
         f"more than the spread: {_verdict(t['cv_not_below_best_by_more_than_spread'])} "
-        f"(CV AUC gap {t['cv_gap_to_best_baseline']:+.3f}, spread {t['cv_spread']:.3f}; "
-        f"holdout AUC difference {t['holdout_auc_difference_vs_best']:+.3f}, paired "
+        f"(best baseline's CV AUC minus GeneCytNet's {t['cv_gap_to_best_baseline']:+.3f}, "
+        f"spread {t['cv_spread']:.3f}; holdout AUC, GeneCytNet minus the best baseline, "
+        f"{t['holdout_auc_difference_vs_best']:+.3f}, paired "
         f"bootstrap 95% interval [{low:+.3f}, {high:+.3f}]).",
         f"* Perturbation effects in the planted order IL-6 > TNF > IL-1β: "
         f"{_verdict(t['effects_in_planted_order'])}.",
@@ -117,14 +115,14 @@ def targets_list(results):
     ]
 
 
-def run_description(results):
+def run_description(results, provenance=PROVENANCE):
     """When, how and with what the recorded run was made."""
     packages = results["environment"]["packages"]
     versions = ", ".join(f"{name} {packages[name]}" for name in
                          ("skgenecyt", "torch", "scikit-learn", "skorch") if name in packages)
     command = " ".join(["skgenecyt", *results["command"][1:]])
     cohort = results["cohort"]
-    return [
+    description = [
         f"Recorded run: ``{command}`` on {results['created'][:10]} "
         f"(UTC), random state {results['random_state']}, on a machine with "
         f"{results['environment']['cpu_count']} CPU cores; wall time "
@@ -133,6 +131,15 @@ def run_description(results):
         f"{cohort['n_genes']:,} genes.",
         "",
     ]
+    return [*description, *_provenance(provenance)]
+
+
+def _provenance(path):
+    path = Path(path)
+    if not path.is_file():
+        return []
+    record = json.loads(path.read_text(encoding="utf-8"))
+    return [f"Source: commit ``{record['commit']}``. {record.get('note', '')}".strip(), ""]
 
 
 def figures(folder=RESULTS.parent):
