@@ -147,7 +147,7 @@ pd.DataFrame(orders).T
 # Modules whose planted effects are close are the hardest to order, and the
 # generator's cross-talk makes them harder still: TNF drives a quarter of the
 # IL-6 module's genes, so shifting the IL-6 module also moves part of the TNF
-# programme, which lifts IL-6's apparent effect when TNF dominates. The
+# programme and can lift IL-6's apparent effect when TNF dominates. The
 # z-scores against the null tell how far each module stands from random gene
 # sets of its size.
 fig, ax = plt.subplots(figsize=(6.4, 3.2))
