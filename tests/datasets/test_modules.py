@@ -78,8 +78,8 @@ ALIASES = {"IL8": "CXCL8", "CXCR7": "ACKR3"}
 
 @pytest.fixture(scope="module")
 def public_sets():
-    if not SHARED_GMT:
-        pytest.skip("shared gene-set folder not available")
+    # The public GMT files live in ../shared, beside the clone (not in the package).
+    assert SHARED_GMT, "the shared gene-set folder ../shared/data/genesets is missing"
     sets = {}
     for path in SHARED_GMT:
         for name, genes in read_gmt(path).items():
