@@ -51,30 +51,56 @@ def build_parser():
     return parser
 
 
+def _add_command(commands, common, name, func, **texts):
+    """A subcommand with the --debug and --quiet options that runs ``func(args)``."""
+    p = commands.add_parser(name, parents=[common], **texts)
+    p.set_defaults(func=func)
+    return p
+
+
+# Options several commands share, worded once. Each command adds them where they stand in
+# its own --help.
+
+def _add_out_dir(p):
+    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+
+
+def _add_force(p):
+    p.add_argument("--force", action="store_true",
+                   help="overwrite this run's files in a non-empty DIR")
+
+
+def _add_random_state(p, help="seed (default: 0)"):
+    p.add_argument("--random-state", type=int, default=0, metavar="N", help=help)
+
+
+def _add_n_jobs(p):
+    p.add_argument("--n-jobs", type=int, default=None, metavar="N",
+                   help="parallel fits (default: all cores, at most 8; -1: all cores)")
+
+
 def _add_reproduce(commands, common):
-    p = commands.add_parser(
-        "reproduce", parents=[common], help="reproduce the paper's experiment and write a report",
+    p = _add_command(
+        commands, common, "reproduce", _run_reproduce,
+        help="reproduce the paper's experiment and write a report",
         description="Reproduce the GeneCytNet paper's experiment on the built-in synthetic "
                     "cohort: GeneCytNet and the baselines by 5-fold cross-validation and on "
                     "an independent holdout, and the cytokine perturbation analysis. Writes "
                     "report.md, report.html, CSV tables, PNG figures and results.json to "
                     "--out.",
     )
-    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    _add_out_dir(p)
     p.add_argument("--quick", action="store_true",
                    help="a reduced run (small cohort, short training) for smoke tests")
-    p.add_argument("--force", action="store_true",
-                   help="overwrite this run's files in a non-empty DIR")
-    p.add_argument("--random-state", type=int, default=0, metavar="N",
-                   help="seed of the cohort, splits, models and resampling (default: 0)")
-    p.add_argument("--n-jobs", type=int, default=None, metavar="N",
-                   help="parallel fits (default: all cores, at most 8; -1: all cores)")
-    p.set_defaults(func=_run_reproduce)
+    _add_force(p)
+    _add_random_state(p, help="seed of the cohort, splits, models and resampling (default: 0)")
+    _add_n_jobs(p)
 
 
 def _add_benchmark(commands, common):
-    p = commands.add_parser(
-        "benchmark", parents=[common], help="GeneCytNet against the baselines on your data",
+    p = _add_command(
+        commands, common, "benchmark", _run_benchmark,
+        help="GeneCytNet against the baselines on your data",
         description="Compare GeneCytNet with logistic regression, RBF SVM, random forest and "
                     "gradient boosting on your cohort: identical stratified CV splits for "
                     "every model, and an optional independent holdout with bootstrap "
@@ -89,7 +115,7 @@ def _add_benchmark(commands, common):
     p.add_argument("--holdout-expression", type=Path, metavar="FILE",
                    help="independent holdout expression matrix")
     p.add_argument("--holdout-labels", metavar="FILE", help="labels of the holdout")
-    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    _add_out_dir(p)
     p.add_argument("--genes-as-rows", action="store_true",
                    help="the expression files have genes as rows and samples as columns")
     p.add_argument("--label-column", metavar="NAME", help="label column of the labels files")
@@ -98,17 +124,15 @@ def _add_benchmark(commands, common):
     p.add_argument("--cv", type=int, default=5, metavar="K", help="folds (default: 5)")
     p.add_argument("--n-repeats", type=int, default=1, metavar="R",
                    help="repetitions of the K-fold split (default: 1)")
-    p.add_argument("--random-state", type=int, default=0, metavar="N", help="seed (default: 0)")
-    p.add_argument("--n-jobs", type=int, default=None, metavar="N",
-                   help="parallel fits (default: all cores, at most 8; -1: all cores)")
-    p.add_argument("--force", action="store_true",
-                   help="overwrite this run's files in a non-empty DIR")
-    p.set_defaults(func=_run_benchmark)
+    _add_random_state(p)
+    _add_n_jobs(p)
+    _add_force(p)
 
 
 def _add_simulate(commands, common):
-    p = commands.add_parser(
-        "simulate", parents=[common], help="write a synthetic RA cohort to files",
+    p = _add_command(
+        commands, common, "simulate", _run_simulate,
+        help="write a synthetic RA cohort to files",
         description="Write a synthetic RA-versus-control cohort (make_ra_cohort). FILE gets "
                     "the training expression (samples x genes; .csv, .tsv, optionally .gz, "
                     "or .parquet), and beside it: STEM.labels.csv (columns sample, RA: 1 for "
@@ -116,6 +140,7 @@ def _add_simulate(commands, common):
                     "STEM.holdout.labels.csv for the independent holdout cohort. These files "
                     "are what 'skgenecyt benchmark' reads.",
     )
+    # --out and --force name files here, not a report folder, so they keep their own wording.
     p.add_argument("--out", required=True, type=Path, metavar="FILE",
                    help="expression file to write (.csv, .tsv, .csv.gz, .tsv.gz, .parquet)")
     p.add_argument("--n-ra", type=int, default=240, help="RA patients (default: 240)")
@@ -128,14 +153,14 @@ def _add_simulate(commands, common):
     p.add_argument("--module-effect", action="append", metavar="MODULE=EFFECT", default=None,
                    help="planted RA effect of a module, e.g. IL6=0.3 (repeatable; "
                         "default: IL6=2.5 TNF=1.5 IL1B=0.75)")
-    p.add_argument("--random-state", type=int, default=0, metavar="N", help="seed (default: 0)")
+    _add_random_state(p)
     p.add_argument("--force", action="store_true", help="overwrite existing files")
-    p.set_defaults(func=_run_simulate)
 
 
 def _add_perturb(commands, common):
-    p = commands.add_parser(
-        "perturb", parents=[common], help="cytokine perturbation effects of a saved model",
+    p = _add_command(
+        commands, common, "perturb", _run_perturb,
+        help="cytokine perturbation effects of a saved model",
         description="Shift the genes of each cytokine module in your samples and measure "
                     "how a saved, fitted classifier's P(RA) moves, with bootstrap CIs and a "
                     "null of random gene sets of the same size. The model file is either "
@@ -151,7 +176,7 @@ def _add_perturb(commands, common):
     p.add_argument("--labels", metavar="FILE", help="labels (needed for --on ra/controls)")
     p.add_argument("--modules", type=Path, metavar="GMT",
                    help="gene sets to perturb (default: built-in IL6, TNF, IL1B modules)")
-    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
+    _add_out_dir(p)
     p.add_argument("--genes-as-rows", action="store_true",
                    help="the expression file has genes as rows")
     p.add_argument("--shift", type=float, action="append", metavar="S", default=None,
@@ -161,10 +186,8 @@ def _add_perturb(commands, common):
     p.add_argument("--n-null", type=int, default=200, help="null gene sets (default: 200)")
     p.add_argument("--n-bootstrap", type=int, default=1000,
                    help="bootstrap resamples (default: 1000)")
-    p.add_argument("--random-state", type=int, default=0, metavar="N", help="seed (default: 0)")
-    p.add_argument("--force", action="store_true",
-                   help="overwrite this run's files in a non-empty DIR")
-    p.set_defaults(func=_run_perturb)
+    _add_random_state(p)
+    _add_force(p)
 
 
 # -- commands --------------------------------------------------------------------------------

@@ -31,6 +31,13 @@ def one_line_error(err, command):
     return lines[0]
 
 
+def run_failing(argv, capsys):
+    """Run a command that must fail with exit status 2; its one-line error message."""
+    code, _, err = run(argv, capsys)
+    assert code == 2, err
+    return one_line_error(err, argv[0])
+
+
 @pytest.fixture(scope="module")
 def cohort_files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cohort")
@@ -39,6 +46,17 @@ def cohort_files(tmp_path_factory):
                  "--n-genes", "300", "--random-state", "1"])
     assert code == 0
     return folder
+
+
+@pytest.fixture(scope="module")
+def training_data(cohort_files):
+    return load_expression(cohort_files / "cohort.csv", cohort_files / "cohort.labels.csv",
+                           return_X_y=True)
+
+
+@pytest.fixture(scope="module")
+def fitted_model(training_data):
+    return make_pipeline(StandardScaler(), LogisticRegression(C=0.1)).fit(*training_data)
 
 
 def test_help_lists_every_command(capsys):
@@ -79,9 +97,8 @@ def test_python_dash_m_and_the_console_script():
     assert scripts["skgenecyt"].value == "skgenecyt.cli:main"
 
 
-def test_simulate_writes_files_load_expression_reads(cohort_files):
-    X, y = load_expression(cohort_files / "cohort.csv", cohort_files / "cohort.labels.csv",
-                           return_X_y=True)
+def test_simulate_writes_files_load_expression_reads(cohort_files, training_data):
+    X, y = training_data
     assert X.shape == (40, 300)
     assert sorted(y.value_counts().items()) == [(0, 16), (1, 24)]
     assert (cohort_files / "cohort.holdout.csv").is_file()
@@ -89,38 +106,31 @@ def test_simulate_writes_files_load_expression_reads(cohort_files):
 
 def test_simulate_refuses_to_overwrite(cohort_files, capsys):
     before = (cohort_files / "cohort.labels.csv").read_text()
-    code, _, err = run(["simulate", "--out", str(cohort_files / "cohort.csv"),
-                        "--n-genes", "200"], capsys)
-    assert code == 2
-    assert "--force" in one_line_error(err, "simulate")
+    message = run_failing(["simulate", "--out", str(cohort_files / "cohort.csv"),
+                           "--n-genes", "200"], capsys)
+    assert "--force" in message
     assert (cohort_files / "cohort.labels.csv").read_text() == before
 
 
 def test_missing_input_file_is_one_line_and_debug_shows_the_traceback(tmp_path, capsys):
     argv = ["benchmark", "--expression", str(tmp_path / "nope.csv"), "--labels",
             str(tmp_path / "nope.labels.csv"), "--out", str(tmp_path / "out")]
-    code, _, err = run(argv, capsys)
-    assert code == 2
-    assert "nope.csv" in one_line_error(err, "benchmark")
+    assert "nope.csv" in run_failing(argv, capsys)
     with pytest.raises(FileNotFoundError):
         main([*argv, "--debug"])
     assert not (tmp_path / "out").exists()
 
 
 def test_holdout_needs_both_files(cohort_files, tmp_path, capsys):
-    code, _, err = run(["benchmark", "--expression", str(cohort_files / "cohort.csv"),
-                        "--labels", str(cohort_files / "cohort.labels.csv"),
-                        "--holdout-expression", str(cohort_files / "cohort.holdout.csv"),
-                        "--out", str(tmp_path / "out")], capsys)
-    assert code == 2
-    assert "--holdout-labels" in one_line_error(err, "benchmark")
+    message = run_failing(["benchmark", "--expression", str(cohort_files / "cohort.csv"),
+                           "--labels", str(cohort_files / "cohort.labels.csv"),
+                           "--holdout-expression", str(cohort_files / "cohort.holdout.csv"),
+                           "--out", str(tmp_path / "out")], capsys)
+    assert "--holdout-labels" in message
 
 
-def test_perturb_a_saved_model(cohort_files, tmp_path, capsys):
-    X, y = load_expression(cohort_files / "cohort.csv", cohort_files / "cohort.labels.csv",
-                           return_X_y=True)
-    model = make_pipeline(StandardScaler(), LogisticRegression(C=0.1)).fit(X, y)
-    joblib.dump(model, tmp_path / "model.joblib")
+def test_perturb_a_saved_model(cohort_files, fitted_model, tmp_path, capsys):
+    joblib.dump(fitted_model, tmp_path / "model.joblib")
     out = tmp_path / "perturb"
     argv = ["perturb", "--model", str(tmp_path / "model.joblib"), "--expression",
             str(cohort_files / "cohort.holdout.csv"), "--out", str(out), "--n-null", "10",
@@ -133,26 +143,21 @@ def test_perturb_a_saved_model(cohort_files, tmp_path, capsys):
         assert (out / name).is_file(), name
     results = json.loads((out / "results.json").read_text())
     assert [r["module"] for r in results["perturbation_effects"]] == ["IL6", "TNF", "IL1B"]
-    code, _, err = run(argv, capsys)  # second run into the same folder
-    assert code == 2
-    assert "not empty" in one_line_error(err, "perturb")
+    assert "not empty" in run_failing(argv, capsys)  # second run into the same folder
 
 
 def test_perturb_rejects_a_file_that_is_not_a_model(cohort_files, tmp_path, capsys):
     (tmp_path / "model.joblib").write_text("not a pickle")
-    code, _, err = run(["perturb", "--model", str(tmp_path / "model.joblib"), "--expression",
-                        str(cohort_files / "cohort.csv"), "--out", str(tmp_path / "o")], capsys)
-    assert code == 2
-    assert "neither a save_model file nor" in one_line_error(err, "perturb")
+    message = run_failing(["perturb", "--model", str(tmp_path / "model.joblib"),
+                           "--expression", str(cohort_files / "cohort.csv"),
+                           "--out", str(tmp_path / "o")], capsys)
+    assert "neither a save_model file nor" in message
 
 
-def test_perturb_reads_save_model_files(cohort_files, tmp_path, capsys):
+def test_perturb_reads_save_model_files(cohort_files, fitted_model, tmp_path, capsys):
     from skgenecyt.persistence import save_model
 
-    X, y = load_expression(cohort_files / "cohort.csv", cohort_files / "cohort.labels.csv",
-                           return_X_y=True)
-    model = make_pipeline(StandardScaler(), LogisticRegression(C=0.1)).fit(X, y)
-    save_model(model, tmp_path / "model.skgenecyt")
+    save_model(fitted_model, tmp_path / "model.skgenecyt")
     code, _, err = run(["perturb", "--model", str(tmp_path / "model.skgenecyt"),
                         "--expression", str(cohort_files / "cohort.csv"), "--labels",
                         str(cohort_files / "cohort.labels.csv"), "--on", "controls",
@@ -198,10 +203,8 @@ def test_reproduce_quick_writes_every_output(tmp_path, capsys):
 
 def test_reproduce_refuses_a_non_empty_folder_before_any_work(tmp_path, capsys):
     (tmp_path / "keep.txt").write_text("mine")
-    code, _, err = run(["reproduce", "--out", str(tmp_path), "--quick"], capsys)
-    assert code == 2
-    assert "not empty" in one_line_error(err, "reproduce")
-    assert "[skgenecyt]" not in err  # refused before generating anything
+    # one line only: no progress lines, so it refused before generating anything
+    assert "not empty" in run_failing(["reproduce", "--out", str(tmp_path), "--quick"], capsys)
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
 
 
