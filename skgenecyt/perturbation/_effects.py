@@ -2,177 +2,39 @@
 
 from __future__ import annotations
 
-import os
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
-import pandas as pd
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
-from sklearn.utils.validation import FLOAT_DTYPES, check_array, check_is_fitted
 
 from ._batch import StackedPredictor
-from ._core import MODES, fit_gene_stats, perturb_values
-from ._modules import match_modules, resolve_modules
-from ._null import draw_null_sets
-from ._summary_stats import (
-    bootstrap_means,
-    bootstrap_rng,
-    effects_frame,
-    stream_seeds,
-    summary_row,
+from ._common import (
+    SHARED_CONSTRAINTS,
+    as_shifts,
+    check_inputs,
+    effects_table,
+    modules_and_nulls,
+    passes_names,
 )
+from ._core import MODES, fit_gene_stats, perturb_values
+from ._modules import resolve_modules
 
 #: The default doses of :func:`dose_response`: -2 to 2 in steps of 0.5.
 DEFAULT_DOSES = tuple(np.linspace(-2, 2, 9))
 
-_COMMON_CONSTRAINTS = {
+# The constraints of both functions of this module.
+_CONSTRAINTS = {
+    **SHARED_CONSTRAINTS,
     "estimator": [HasMethods(["predict_proba"])],
-    "X": ["array-like"],
-    "y": ["array-like", None],
-    "modules": [None, dict, str, os.PathLike],
-    "shifts": ["array-like", Real],
     "mode": [StrOptions(set(MODES))],
-    "on": [StrOptions({"all", "controls", "ra"})],
-    "X_train": ["array-like", None],
     "y_train": ["array-like", None],
-    "pos_label": "no_validation",
-    "n_bootstrap": [Interval(Integral, 0, None, closed="left")],
-    "confidence_level": [Interval(Real, 0, 1, closed="neither")],
-    "n_null": [Interval(Integral, 0, None, closed="left")],
-    "null_bins": [None, Interval(Integral, 1, None, closed="left")],
-    "alternative": [StrOptions({"two-sided", "greater", "less"})],
     "knockout_quantile": [Interval(Real, 0, 1, closed="both")],
     "reference_class": "no_validation",
-    "max_batch_bytes": [Interval(Integral, 1, None, closed="left")],
-    "random_state": ["random_state"],
-    "n_jobs": [Integral, None],
 }
 
 
-def positive_class(estimator, pos_label):
-    """Index of the positive class in ``predict_proba``'s columns, and its label."""
-    check_is_fitted(estimator)
-    classes = getattr(estimator, "classes_", None)
-    if classes is None:
-        raise TypeError(
-            f"{type(estimator).__name__} has no classes_; a fitted classifier is needed."
-        )
-    classes = list(classes)
-    if pos_label is None:
-        if len(classes) != 2:
-            raise ValueError(
-                f"The estimator has {len(classes)} classes {classes}; pass pos_label to say "
-                "which one is RA."
-            )
-        pos_label = classes[1]
-    if pos_label not in classes:
-        raise ValueError(f"pos_label={pos_label!r} is not one of the classes {classes}.")
-    return classes.index(pos_label), pos_label
-
-
-def as_expression(X, name="X"):
-    """``(values, columns, index)``: a finite float matrix plus the DataFrame labels."""
-    columns = index = None
-    if isinstance(X, pd.DataFrame):
-        columns, index = X.columns, X.index
-        # One conversion of the whole frame: check_array on a DataFrame inspects
-        # every column's dtype, which is slow for 15,000 genes.
-        non_numeric = X.select_dtypes(exclude=["number", "bool"]).columns
-        if len(non_numeric):
-            raise ValueError(
-                f"{name} has non-numeric columns, e.g. {list(non_numeric[:5])}; expression "
-                "values must be numbers."
-            )
-        X = X.to_numpy()
-    values = check_array(X, dtype=FLOAT_DTYPES, input_name=name)
-    if index is None:
-        index = pd.RangeIndex(values.shape[0])
-    return values, columns, index
-
-
-def perturbed_rows(on, y, n_rows, pos_label):
-    """Boolean mask of the rows to perturb: all, the controls or the RA samples."""
-    if on == "all":
-        return np.ones(n_rows, dtype=bool)
-    if y is None:
-        raise ValueError(f"on={on!r} needs the labels y of X to pick the rows.")
-    y = np.asarray(y)
-    if y.shape[0] != n_rows:
-        raise ValueError(f"y has {y.shape[0]} labels but X has {n_rows} rows.")
-    mask = y == pos_label if on == "ra" else y != pos_label
-    if not mask.any():
-        raise ValueError(f"No row of X falls in on={on!r} (positive label {pos_label!r}).")
-    return mask
-
-
-def reference_values(X, columns, X_train, y, y_train, name="X_train"):
-    """The rows reference statistics are learned from: X_train (if given) or X."""
-    if X_train is None:
-        return X, y
-    values, train_columns, _ = as_expression(X_train, name)
-    if values.shape[1] != X.shape[1]:
-        raise ValueError(f"{name} has {values.shape[1]} columns but X has {X.shape[1]}.")
-    if columns is not None and train_columns is not None and not columns.equals(train_columns):
-        raise ValueError(f"{name} and X must have the same columns in the same order.")
-    return values, y_train
-
-
-def _as_shifts(shifts):
-    shifts = np.atleast_1d(np.asarray(shifts, dtype=float))
-    if shifts.ndim != 1 or shifts.size == 0 or not np.all(np.isfinite(shifts)):
-        raise ValueError(f"shifts must be a non-empty list of finite numbers, got {shifts!r}.")
-    return shifts
-
-
-def compute_effects(predict_jobs, matched, shifts, null_sets, *, n_bootstrap,
-                    confidence_level, alternative, seed, n_jobs):
-    """Run every (gene set, shift) through ``predict_jobs`` and summarise.
-
-    ``predict_jobs(jobs, n_jobs)`` returns the positive-class probabilities of
-    each job (a ``(columns, shift)`` pair) as an array (n_jobs, n_samples); the
-    first job is the unperturbed baseline. Returns the summary rows and the
-    per-sample deltas of each (module, shift).
-    """
-    jobs = [(np.empty(0, dtype=np.intp), 0.0)]
-    layout = []  # (module, shift, index of the module's job; its null jobs follow it)
-    for module in matched:
-        for shift in shifts:
-            first = len(jobs)
-            jobs.append((module.indices, float(shift)))
-            jobs.extend((gene_set, float(shift)) for gene_set in null_sets[module.name])
-            layout.append((module, float(shift), first))
-    proba = predict_jobs(jobs, n_jobs)
-    deltas = proba[1:] - proba[0]  # job i + 1 -> row i
-    module_rows = np.array([first - 1 for _, _, first in layout], dtype=np.intp)
-    boot = bootstrap_means(deltas[module_rows], n_bootstrap, bootstrap_rng(seed))
-    rows, per_sample = [], []
-    for k, (module, shift, first) in enumerate(layout):
-        n_null = len(null_sets[module.name])
-        null = deltas[first : first + n_null].mean(axis=1)
-        stats = summary_row(deltas[first - 1], boot[:, k], null, confidence_level, alternative)
-        rows.append({"module": module.name, "shift": shift, "n_genes": len(module.genes),
-                     "coverage": module.coverage, **stats})
-        per_sample.append(deltas[first - 1])
-    return rows, np.array(per_sample)
-
-
-def deltas_frame(per_sample, rows, index):
-    columns = pd.MultiIndex.from_tuples(
-        [(r["module"], r["shift"]) for r in rows], names=["module", "shift"]
-    )
-    return pd.DataFrame(per_sample.T, index=index, columns=columns)
-
-
-def passes_names(estimator):
-    """Whether the estimator was fitted on a DataFrame (so expects column names)."""
-    fitted_on_array = hasattr(estimator, "n_features_in_") and not hasattr(
-        estimator, "feature_names_in_"
-    )
-    return not fitted_on_array
-
-
 @validate_params(
-    {**_COMMON_CONSTRAINTS, "return_deltas": ["boolean"]},
+    {**_CONSTRAINTS, "return_deltas": ["boolean"]},
     prefer_skip_nested_validation=True,
 )
 def perturbation_effects(
@@ -321,17 +183,15 @@ def perturbation_effects(
     >>> bool(table.delta_mean[0] > 0 and table.p_value[0] < 0.05)
     True
     """
-    pos_index, pos_label = positive_class(estimator, pos_label)
-    values, columns, index = as_expression(X)
-    shifts = _as_shifts(shifts)
-    rows_mask = perturbed_rows(on, y, values.shape[0], pos_label)
-    ref_X, ref_y = reference_values(values, columns, X_train, y, y_train)
-    stats = fit_gene_stats(ref_X, ref_y, mode=mode, knockout_quantile=knockout_quantile,
-                           reference_class=reference_class)
-    names = None if columns is None else list(columns)
-    matched = match_modules(resolve_modules(modules), names, values.shape[1])
-    seed = stream_seeds(random_state)
-    null_sets = draw_null_sets(matched, values.shape[1], n_null, seed, stats.loc, null_bins)
+    inputs = check_inputs(estimator, X, y, shifts=shifts, on=on, pos_label=pos_label,
+                          X_train=X_train, y_train=y_train)
+    stats = fit_gene_stats(inputs.ref_X, inputs.ref_y, mode=mode,
+                           knockout_quantile=knockout_quantile, reference_class=reference_class)
+    matched, seed, null_sets = modules_and_nulls(
+        inputs, modules, n_null=n_null, null_bins=null_bins, level=stats.loc,
+        random_state=random_state,
+    )
+
     def perturb(segment, job):
         cols, shift = job
         if len(cols):
@@ -340,24 +200,19 @@ def perturbation_effects(
 
     predictor = StackedPredictor(
         estimator.predict_proba,
-        np.ascontiguousarray(values[rows_mask]),
-        columns if passes_names(estimator) else None,
-        perturb, pos_index, max_batch_bytes,
+        np.ascontiguousarray(inputs.values[inputs.perturbed]),
+        inputs.columns if passes_names(estimator) else None,
+        perturb, inputs.pos_index, max_batch_bytes,
     )
-    rows, per_sample = compute_effects(
-        predictor, matched, shifts, null_sets, n_bootstrap=n_bootstrap,
-        confidence_level=confidence_level, alternative=alternative, seed=seed, n_jobs=n_jobs,
+    return effects_table(
+        inputs, predictor, matched, null_sets, seed, mode=mode, n_bootstrap=n_bootstrap,
+        confidence_level=confidence_level, alternative=alternative, n_jobs=n_jobs,
+        return_deltas=return_deltas,
     )
-    for row in rows:
-        row.update(mode=mode, on=on, n_samples=int(rows_mask.sum()))
-    table = effects_frame(rows)
-    if return_deltas:
-        return table, deltas_frame(per_sample, rows, index[rows_mask])
-    return table
 
 
 @validate_params(
-    {**_COMMON_CONSTRAINTS, "module": [str, "array-like"]},
+    {**_CONSTRAINTS, "module": [str, "array-like"]},
     prefer_skip_nested_validation=True,
 )
 def dose_response(
@@ -433,7 +288,7 @@ def dose_response(
         )
     table = perturbation_effects(
         estimator, X, y, modules={n: available[n] for n in names},
-        shifts=np.sort(_as_shifts(shifts)),
+        shifts=np.sort(as_shifts(shifts)),
         mode=mode, on=on, X_train=X_train, y_train=y_train, pos_label=pos_label,
         n_bootstrap=n_bootstrap, confidence_level=confidence_level, n_null=n_null,
         null_bins=null_bins, alternative=alternative, knockout_quantile=knockout_quantile,

@@ -8,29 +8,25 @@ latent space, and the steps after the latent step classify the moved codes.
 from __future__ import annotations
 
 import os
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
+from sklearn.utils._param_validation import HasMethods, StrOptions, validate_params
 
 from ._batch import StackedPredictor
-from ._core import fit_gene_stats
-from ._effects import (
-    _as_shifts,
+from ._common import (
+    SHARED_CONSTRAINTS,
     as_expression,
-    compute_effects,
-    deltas_frame,
+    check_inputs,
+    effects_table,
+    modules_and_nulls,
     passes_names,
-    perturbed_rows,
-    positive_class,
-    reference_values,
 )
-from ._modules import match_modules, resolve_modules
-from ._null import draw_null_sets
-from ._summary_stats import effects_frame, stream_seeds
+from ._core import fit_gene_stats
+from ._modules import match_modules
 
 METHODS = ("mean_difference", "regression")
 
@@ -128,25 +124,11 @@ def _encode(head, values, columns):
 
 
 _CONSTRAINTS = {
+    **SHARED_CONSTRAINTS,
     "pipeline": [HasMethods(["predict_proba"])],
-    "X": ["array-like"],
-    "y": ["array-like", None],
-    "modules": [None, dict, str, os.PathLike],
-    "shifts": ["array-like", Real],
     "method": [StrOptions(set(METHODS))],
     "latent_step": [None, str, Integral],
-    "on": [StrOptions({"all", "controls", "ra"})],
-    "X_train": ["array-like", None],
-    "pos_label": "no_validation",
-    "n_bootstrap": [Interval(Integral, 0, None, closed="left")],
-    "confidence_level": [Interval(Real, 0, 1, closed="neither")],
-    "n_null": [Interval(Integral, 0, None, closed="left")],
-    "null_bins": [None, Interval(Integral, 1, None, closed="left")],
-    "alternative": [StrOptions({"two-sided", "greater", "less"})],
-    "max_batch_bytes": [Interval(Integral, 1, None, closed="left")],
     "return_deltas": ["boolean"],
-    "random_state": ["random_state"],
-    "n_jobs": [Integral, None],
 }
 
 
@@ -257,18 +239,14 @@ def latent_perturbation_effects(
     >>> bool(table.delta_mean[0] > 0 and table.latent_r2[0] > 0.8)
     True
     """
-    pos_index, pos_label = positive_class(pipeline, pos_label)
-    values, columns, index = as_expression(X)
-    shifts = _as_shifts(shifts)
-    rows_mask = perturbed_rows(on, y, values.shape[0], pos_label)
-    ref_X, _ = reference_values(values, columns, X_train, None, None)
-    head, tail, directions = _latent_setup(pipeline, ref_X, columns, latent_step, method)
-
-    names = None if columns is None else list(columns)
-    matched = match_modules(resolve_modules(modules), names, values.shape[1])
-    seed = stream_seeds(random_state)
-    level = fit_gene_stats(ref_X).loc
-    null_sets = draw_null_sets(matched, values.shape[1], n_null, seed, level, null_bins)
+    inputs = check_inputs(pipeline, X, y, shifts=shifts, on=on, pos_label=pos_label,
+                          X_train=X_train, y_train=None)
+    head, tail, directions = _latent_setup(pipeline, inputs.ref_X, inputs.columns,
+                                           latent_step, method)
+    matched, seed, null_sets = modules_and_nulls(
+        inputs, modules, n_null=n_null, null_bins=null_bins,
+        level=fit_gene_stats(inputs.ref_X).loc, random_state=random_state,
+    )
 
     def perturb(segment, job):
         cols, shift = job
@@ -277,25 +255,20 @@ def latent_perturbation_effects(
         segment += shift * directions(cols)[0]
         return slice(None)
 
-    Z_rows = _encode(head, values[rows_mask], columns if passes_names(pipeline) else None)
+    Z_rows = _encode(head, inputs.values[inputs.perturbed],
+                     inputs.columns if passes_names(pipeline) else None)
     latent_columns = getattr(tail, "feature_names_in_", None)
     predictor = StackedPredictor(
         tail.predict_proba, np.ascontiguousarray(Z_rows),
         None if latent_columns is None else pd.Index(latent_columns),
-        perturb, pos_index, max_batch_bytes,
-    )
-    rows, per_sample = compute_effects(
-        predictor, matched, shifts, null_sets, n_bootstrap=n_bootstrap,
-        confidence_level=confidence_level, alternative=alternative, seed=seed, n_jobs=n_jobs,
+        perturb, inputs.pos_index, max_batch_bytes,
     )
     r2 = {m.name: directions(m.indices)[1] for m in matched}
-    for row in rows:
-        row.update(mode="latent", on=on, n_samples=int(rows_mask.sum()),
-                   latent_r2=r2[row["module"]])
-    table = effects_frame(rows)
-    if return_deltas:
-        return table, deltas_frame(per_sample, rows, index[rows_mask])
-    return table
+    return effects_table(
+        inputs, predictor, matched, null_sets, seed, mode="latent", n_bootstrap=n_bootstrap,
+        confidence_level=confidence_level, alternative=alternative, n_jobs=n_jobs,
+        return_deltas=return_deltas, per_module={"latent_r2": r2},
+    )
 
 
 @validate_params(

@@ -8,7 +8,8 @@ from sklearn.utils import Bunch
 
 from skgenecyt.datasets import LowCoverageWarning
 
-from ._effects import DEFAULT_DOSES, as_expression, dose_response, perturbation_effects
+from ._common import as_expression
+from ._effects import DEFAULT_DOSES, dose_response, perturbation_effects
 from ._modules import coverage_frame, match_modules, resolve_modules
 
 #: Effects on P(RA) of the IL-6, TNF and IL-1beta modules reported in the
