@@ -65,6 +65,12 @@ SECTIONS = (
         "expression tables.",
     ),
     (
+        "skgenecyt.preprocessing",
+        "Input checks",
+        "The checks an expression matrix passes on its way into a model, as a "
+        "pipeline step.",
+    ),
+    (
         "skgenecyt.persistence",
         "Persistence",
         "Save fitted models to a file and load them back without running code "

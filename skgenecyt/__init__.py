@@ -37,9 +37,11 @@ from .perturbation import (
 )
 from .pipeline import make_genecytnet
 from .plotting import plot_dose_response, plot_perturbation_effects
+from .preprocessing import ExpressionValidator
 
 __all__ = [
     "CytokinePerturbation",
+    "ExpressionValidator",
     "FeatureGraph",
     "GATClassifier",
     "LowCoverageWarning",

@@ -169,11 +169,27 @@ class TorchEstimatorMixin:
         return net
 
     def _check_device(self):
-        if str(self.device).startswith("cuda") and not torch.cuda.is_available():
+        try:
+            device = torch.device(self.device)
+        except RuntimeError as exc:
+            raise ValueError(
+                f"device={self.device!r} is not a torch device; use e.g. 'cpu', 'cuda' or "
+                "'cuda:0'."
+            ) from exc
+        if device.type == "cuda" and not torch.cuda.is_available():
             raise ValueError(
                 f"device={self.device!r} was requested but CUDA is not available "
                 "on this machine; use device='cpu'."
             )
+        if device.type not in ("cpu", "cuda"):
+            # Other backends (mps, xpu, ...): allocating is the portable availability test.
+            try:
+                torch.empty(0, device=device)
+            except (RuntimeError, AssertionError) as exc:
+                raise ValueError(
+                    f"device={self.device!r} is not available on this machine ({exc}); "
+                    "use device='cpu'."
+                ) from exc
 
     def _forward(self, X, method=None, batch_size=None):
         """Run the fitted ``net_`` on X in eval mode; returns CPU tensor(s).

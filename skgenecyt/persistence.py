@@ -104,6 +104,7 @@ DEFAULT_TRUSTED_TYPES = (
     # skgenecyt's estimators and the objects they hold
     "skgenecyt.decomposition._vae.VAETransformer",
     "skgenecyt.graph._classifier.GATClassifier",
+    "skgenecyt.preprocessing._validator.ExpressionValidator",
     "skgenecyt.graph._construction.FeatureGraph",
     "skgenecyt.perturbation._transformer.CytokinePerturbation",
     "skgenecyt.perturbation._core.GeneStats",

@@ -11,6 +11,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skgenecyt.decomposition import VAETransformer
 from skgenecyt.graph import GATClassifier
+from skgenecyt.preprocessing import ExpressionValidator
 
 #: Genes kept by the default in-fold ANOVA selection in front of the VAE.
 DEFAULT_N_GENES = 100
@@ -22,8 +23,14 @@ DEFAULT_N_COMPONENTS = 8
 def make_genecytnet(random_state=None, **params):
     """Build GeneCytNet: gene selection, scaling, a VAE and a graph attention classifier.
 
-    The pipeline has four named steps:
+    The pipeline has five named steps:
 
+    ``check``
+        :class:`~skgenecyt.preprocessing.ExpressionValidator`: stops text
+        columns, NaN, infinite or out-of-range values and unseen genes with
+        messages that name the genes, and warns when the values look like raw
+        counts instead of log-scale expression. It passes the values on
+        unchanged.
     ``select``
         :class:`~sklearn.feature_selection.SelectKBest` with the ANOVA F
         statistic, keeping the ``DEFAULT_N_GENES`` (100) genes that best
@@ -84,7 +91,7 @@ def make_genecytnet(random_state=None, **params):
     >>> from skgenecyt import make_genecytnet
     >>> model = make_genecytnet(random_state=0, vae__n_components=8, gat__heads=2)
     >>> list(model.named_steps)
-    ['select', 'scale', 'vae', 'gat']
+    ['check', 'select', 'scale', 'vae', 'gat']
     >>> model.get_params()["vae__n_components"], model.get_params()["gat__random_state"]
     (8, 0)
     """
@@ -98,6 +105,7 @@ def make_genecytnet(random_state=None, **params):
             f"got {type(random_state).__name__}."
         )
     pipeline = Pipeline([
+        ("check", ExpressionValidator()),
         ("select", SelectKBest(f_classif, k=DEFAULT_N_GENES)),
         ("scale", StandardScaler()),
         ("vae", VAETransformer(n_components=DEFAULT_N_COMPONENTS, random_state=vae_seed)),

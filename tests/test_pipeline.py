@@ -27,7 +27,7 @@ def data():
 def test_steps_and_parameters_by_name():
     model = make_genecytnet(random_state=3, vae__n_components=6, gat__heads=2)
     assert isinstance(model, Pipeline)
-    assert list(model.named_steps) == ["select", "scale", "vae", "gat"]
+    assert list(model.named_steps) == ["check", "select", "scale", "vae", "gat"]
     params = model.get_params()
     assert params["vae__n_components"] == 6
     assert params["gat__heads"] == 2

@@ -1,6 +1,8 @@
 """Datasets: cytokine modules, gene-set files, expression loading, synthetic cohorts."""
 
-from ._expression import RawCountsWarning, load_expression
+from skgenecyt._validation import RawCountsWarning
+
+from ._expression import load_expression
 from ._gmt import read_gmt
 from ._modules import LowCoverageWarning, load_cytokine_modules, match_modules
 from ._synthetic import make_ra_cohort

@@ -1,13 +1,20 @@
 """Loading expression matrices and class labels into aligned pandas objects."""
 
 import os
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import is_bool_dtype, is_numeric_dtype
+from pandas.api.types import is_numeric_dtype
 from sklearn.utils import Bunch
+
+from skgenecyt._validation import (
+    check_finite,
+    non_numeric_columns,
+    non_numeric_error,
+    warn_if_counts,
+)
+from skgenecyt._validation import listing as _listing
 
 _TEXT_SEPARATORS = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".txt": "\t"}
 _PARQUET = (".parquet", ".pq")
@@ -15,21 +22,6 @@ _H5AD = (".h5ad",)
 _LABEL_NAMES = ("label", "labels", "y", "class", "target", "status", "condition", "group",
                 "disease", "diagnosis")  # fmt: skip
 _DUPLICATE_POLICIES = ("error", "first", "mean")
-_SHOW = 10  # how many offending names an error message lists
-
-
-class RawCountsWarning(UserWarning):
-    """Warning raised when expression values look like raw (unlogged) counts."""
-
-
-def _listing(names, total=None):
-    """Format the first few names for an error message."""
-    names = list(names)
-    total = len(names) if total is None else total
-    shown = ", ".join(repr(str(name)) for name in names[:_SHOW])
-    return shown + (f" and {total - _SHOW} more" if total > _SHOW else "")
-
-
 def _file_kind(path):
     """Return (kind, separator) for a path from its (possibly .gz) extension."""
     suffixes = [suffix.lower() for suffix in path.suffixes]
@@ -175,47 +167,15 @@ def _check_ids(frame):
 
 def _to_float(frame):
     """Convert every column to float64, naming the columns that are not numeric."""
-    numeric = np.array([is_numeric_dtype(d) and not is_bool_dtype(d) for d in frame.dtypes])
-    if numeric.all():
-        return frame.astype(np.float64)
-    frame = frame.copy()
-    problems = []
-    for position in np.flatnonzero(~numeric):
-        column = frame.iloc[:, position]
-        numbers = pd.to_numeric(column, errors="coerce")
-        failed = column.notna() & (numbers.isna() | is_bool_dtype(column.dtype))
-        if failed.any():
-            sample = failed.idxmax()
-            problems.append(
-                f"{frame.columns[position]!r} (e.g. {column[sample]!r} for sample {sample!r})"
-            )
-        else:
-            frame.isetitem(position, numbers)
+    converted, problems = non_numeric_columns(frame, allow_bool=False)
     if problems:
-        shown = ", ".join(problems[:_SHOW])
-        more = f" and {len(problems) - _SHOW} more" if len(problems) > _SHOW else ""
-        raise ValueError(
-            f"Expression values must be numeric; {len(problems)} column(s) hold other "
-            f"values: {shown}{more}. If one of them holds the class labels, pass its name "
-            "as labels=<column name>."
-        )
+        raise non_numeric_error(problems, "If one of them holds the class labels, pass its "
+                                          "name as labels=<column name>.")
+    if converted:
+        frame = frame.copy()
+        for position, numbers in converted.items():
+            frame.isetitem(position, numbers)
     return frame.astype(np.float64)
-
-
-def _check_finite(frame):
-    values = frame.to_numpy()
-    n_nan = np.isnan(values).sum(axis=0)
-    n_inf = np.isinf(values).sum(axis=0)
-    bad = np.flatnonzero(n_nan + n_inf)
-    if len(bad):
-        details = [
-            f"{frame.columns[j]!r} ({n_nan[j]} NaN, {n_inf[j]} inf)" for j in bad[:_SHOW]
-        ]
-        more = f" and {len(bad) - _SHOW} more" if len(bad) > _SHOW else ""
-        raise ValueError(
-            f"Expression values must be finite; {len(bad)} column(s) hold NaN or infinite "
-            f"values: {', '.join(details)}{more}. Impute or drop them before loading."
-        )
 
 
 def _resolve_duplicates(frame, duplicates):
@@ -231,18 +191,6 @@ def _resolve_duplicates(frame, duplicates):
     if duplicates == "first":
         return frame.loc[:, ~frame.columns.duplicated()]
     return frame.T.groupby(level=0, sort=False).mean().T
-
-
-def _warn_if_counts(frame):
-    values = frame.to_numpy()
-    if values.max() > 100 and values.min() >= 0 and np.array_equal(values, np.round(values)):
-        warnings.warn(
-            f"Expression values look like raw counts (non-negative integers up to "
-            f"{values.max():.0f}); models here expect log-scale values, e.g. "
-            "numpy.log2(X + 1) of normalised counts.",
-            RawCountsWarning,
-            stacklevel=3,
-        )
 
 
 def _looks_like_label_file(name):
@@ -468,9 +416,10 @@ def load_expression(
         y = labels
 
     frame = _to_float(frame)
-    _check_finite(frame)
+    check_finite(frame.to_numpy(), frame.columns, who="load_expression", float32=False,
+                 subject="The expression table")
     frame = _resolve_duplicates(frame, duplicates)
-    _warn_if_counts(frame)
+    warn_if_counts(frame, stacklevel=2)
     if y is not None:
         y = _align_labels(y, frame.index)
     if return_X_y:

@@ -7,6 +7,7 @@ from importlib import resources
 from numbers import Real
 
 import pandas as pd
+from sklearn.utils._param_validation import validate_params
 
 from ._gmt import read_gmt
 
@@ -29,6 +30,7 @@ def _read_module_table():
     return table
 
 
+@validate_params({"as_frame": ["boolean"]}, prefer_skip_nested_validation=True)
 def load_cytokine_modules(as_frame=False):
     """Load the built-in IL-6, TNF and IL-1beta response modules.
 

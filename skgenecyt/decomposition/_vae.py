@@ -24,6 +24,7 @@ from skgenecyt._training import (
     seeded,
     torch_threads,
 )
+from skgenecyt._validation import check_finite, check_frame, warn_if_counts
 from skgenecyt.nn._vae import ELBOLoss, VAEModule
 
 __all__ = ["VAETransformer"]
@@ -223,7 +224,8 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
         """
         hidden = _check_hidden_layer_sizes(self.hidden_layer_sizes)
         X = self._validate_X(X, reset=True)
-        _check_finite(X, getattr(self, "feature_names_in_", None))
+        self._check_finite(X)
+        warn_if_counts(X)
         n_samples, n_features = X.shape
         if self.n_components >= n_features:
             raise ValueError(
@@ -371,6 +373,7 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
         return self.net_.module_.to_mean.out_features
 
     def _validate_X(self, X, *, reset):
+        check_frame(X, type(self).__name__)
         # Values beyond float32 become inf here; the finiteness checks report
         # them as an error, so numpy's overflow warning would only repeat it.
         with np.errstate(over="ignore"):
@@ -378,12 +381,15 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
                 self, X, reset=reset, dtype=np.float32, order="C", ensure_all_finite=False
             )
 
+    def _check_finite(self, X):
+        check_finite(X, getattr(self, "feature_names_in_", None), who=type(self).__name__)
+
     def _check_finite_output(self, out, X):
         # Every output depends on every feature through the first layer, so
         # NaN or inf in X shows up in the output: scanning X (expensive for
         # large inputs) is only needed to name the culprits.
         if not np.isfinite(out).all():
-            _check_finite(X, getattr(self, "feature_names_in_", None))
+            self._check_finite(X)
             raise ValueError("The output is not finite although X is; X may be too large.")
 
 
@@ -488,18 +494,3 @@ def _check_hidden_layer_sizes(sizes):
             f"hidden_layer_sizes must be a sequence of positive integers; got {sizes!r}."
         )
     return tuple(int(s) for s in sizes)
-
-
-def _check_finite(X, feature_names=None, max_listed=5):
-    """Raise a ValueError naming the features that hold NaN or infinite values."""
-    bad = np.flatnonzero(~np.isfinite(X).all(axis=0))
-    if bad.size == 0:
-        return
-    names = feature_names[bad] if feature_names is not None else [f"column {i}" for i in bad]
-    listed = ", ".join(str(n) for n in names[:max_listed])
-    more = f" and {bad.size - max_listed} more" if bad.size > max_listed else ""
-    raise ValueError(
-        f"Input X contains NaN or infinite values in {bad.size} feature(s): {listed}{more} "
-        "(values beyond the float32 range, about 3.4e38, count as infinite). "
-        "VAETransformer needs finite values: impute or drop them first."
-    )

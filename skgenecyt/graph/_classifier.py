@@ -18,6 +18,7 @@ from skgenecyt._training import (
     TorchEstimatorMixin,
     torch_threads,
 )
+from skgenecyt._validation import check_finite, check_frame, listing, warn_if_counts
 from skgenecyt.graph._construction import AUTO_COMPLETE_MAX_FEATURES, FeatureGraph, resolve_graph
 from skgenecyt.inspection._attention import attention_sums, attention_table, node_importance
 from skgenecyt.nn._gat import GATNet
@@ -208,7 +209,10 @@ class GATClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
                 f"hidden_channels={self.hidden_channels} must be divisible by "
                 f"heads={self.heads} (each head gets hidden_channels // heads channels)."
             )
-        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32])
+        check_frame(X, type(self).__name__)
+        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], ensure_all_finite=False)
+        self._check_finite(X)
+        warn_if_counts(X)
         check_classification_targets(y)
         self.classes_, y_encoded = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
@@ -350,12 +354,31 @@ class GATClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
     # -- helpers shared with skgenecyt.inspection --------------------------------
 
     def _standardize(self, X):
-        return ((X - self.mean_) / self.scale_).astype(np.float32)
+        with np.errstate(over="ignore"):
+            Xs = ((X - self.mean_) / self.scale_).astype(np.float32)
+        if not np.isfinite(Xs).all():
+            # X is finite (checked before), so values this far from the training
+            # data's scale overflow float32; torch would turn them into NaN.
+            far = np.flatnonzero(~np.isfinite(Xs).all(axis=0))
+            names = getattr(self, "feature_names_in_", None)
+            names = names[far] if names is not None else [f"column {j}" for j in far]
+            raise ValueError(
+                f"Standardised with the training mean and scale, X is too large for float32 "
+                f"in {len(far)} feature(s): {listing(names)}. Its values are far outside the "
+                "training data's range; check units and scale."
+            )
+        return Xs
+
+    def _check_finite(self, X):
+        check_finite(X, getattr(self, "feature_names_in_", None), who=type(self).__name__)
 
     def _prepare(self, X):
         """Validate X against the fit and standardise it (float32)."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        check_frame(X, type(self).__name__)
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32],
+                          ensure_all_finite=False)
+        self._check_finite(X)
         return self._standardize(X)
 
     def _num_threads(self):

@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.utils._param_validation import Interval, validate_params
 
 __all__ = [
     "AUTO_COMPLETE_MAX_FEATURES",
@@ -170,6 +172,15 @@ def complete_graph(feature_names):
     return _finalize(src, dst, None, names, "complete", symmetric=False)
 
 
+@validate_params(
+    {
+        "X": ["array-like"],
+        "n_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "feature_names": ["array-like", None],
+        "block_size": [Interval(Integral, 1, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
 def coexpression_graph(X, n_neighbors=10, feature_names=None, block_size=512):
     """k-nearest-neighbour graph on absolute Pearson correlation between features.
 

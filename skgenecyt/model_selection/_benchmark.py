@@ -14,6 +14,7 @@ from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._indexing import _safe_indexing
 from sklearn.utils.parallel import Parallel, delayed
 
+from skgenecyt._validation import warn_if_counts
 from skgenecyt.model_selection._metrics import bootstrap_weights, check_scoring_names, score_all
 
 
@@ -185,6 +186,7 @@ def _check_cohort(X, y, x_name, y_name):
         X = np.asarray(X)
     if len(X.shape) != 2:
         raise ValueError(f"{x_name} must be 2-d (samples x features); got shape {X.shape}.")
+    warn_if_counts(X)
     n_labels = y.shape[0] if hasattr(y, "shape") else len(y)
     if n_labels != X.shape[0]:
         raise ValueError(f"{x_name} has {X.shape[0]} samples but {y_name} has {n_labels} labels.")

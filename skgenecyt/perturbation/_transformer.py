@@ -12,6 +12,8 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin, 
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import FLOAT_DTYPES, check_is_fitted, validate_data
 
+from skgenecyt._validation import check_frame
+
 from ._core import MODES, GeneStats, fit_gene_stats, perturb_values
 from ._modules import match_modules, resolve_modules
 
@@ -160,7 +162,9 @@ class CytokinePerturbation(OneToOneFeatureMixin, TransformerMixin, BaseEstimator
         -------
         self : CytokinePerturbation
         """
-        X = validate_data(self, X, dtype=FLOAT_DTYPES)
+        check_frame(X, type(self).__name__)
+        # Standard deviations, which scale the shifts, need two samples at least.
+        X = validate_data(self, X, dtype=FLOAT_DTYPES, ensure_min_samples=2)
         if y is not None:
             y = np.asarray(y)
             if y.shape[0] != X.shape[0]:
@@ -205,6 +209,7 @@ class CytokinePerturbation(OneToOneFeatureMixin, TransformerMixin, BaseEstimator
             A DataFrame (same index and columns) when ``X`` is one.
         """
         check_is_fitted(self)
+        check_frame(X, type(self).__name__)
         values = validate_data(self, X, dtype=FLOAT_DTYPES, reset=False, copy=True)
         cols = self.module_indices_
         stats = GeneStats(self.loc_, self.scale_, self.low_, self.target_)

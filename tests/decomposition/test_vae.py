@@ -191,7 +191,8 @@ def test_nan_or_inf_in_fit_names_the_genes(data):
     X = _frame(data)
     X.loc["S3", "G7"] = np.nan
     X.loc["S5", "G2"] = np.inf
-    with pytest.raises(ValueError, match=r"NaN or infinite values in 2 feature\(s\): G2, G7"):
+    expected = r"NaN or infinite values in 2 column\(s\): 'G2' \(1 inf\), 'G7' \(1 NaN\)"
+    with pytest.raises(ValueError, match=expected):
         VAETransformer(**FAST).fit(X)
 
 
@@ -199,11 +200,11 @@ def test_nan_or_too_large_values_in_transform_name_the_genes(data):
     vae = VAETransformer(**FAST).fit(_frame(data))
     X = _frame(data)
     X["G4"] = X["G4"] * 1e39  # beyond float32
-    with pytest.raises(ValueError, match=r"infinite values in 1 feature\(s\): G4 .*float32"):
+    with pytest.raises(ValueError, match=r"infinite values in 1 column\(s\): 'G4' .*float32"):
         vae.transform(X)
     X = _frame(data)
     X.loc["S0", "G9"] = np.nan
-    with pytest.raises(ValueError, match=r"1 feature\(s\): G9"):
+    with pytest.raises(ValueError, match=r"1 column\(s\): 'G9' \(1 NaN\)"):
         vae.score(X)
 
 

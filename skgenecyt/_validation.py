@@ -1,0 +1,157 @@
+"""Checks on expression input shared by the loaders, the estimators and benchmark.
+
+Every check here names what is wrong (which genes, which value), so that a
+messy table from GEO fails with a message a user can act on, whichever entry
+point it reaches first.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+#: How many offending names a message lists.
+SHOW = 10
+
+#: Largest magnitude a float32 holds; torch computes in float32.
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+# Enough rows to tell integers from log values without copying a large matrix.
+_COUNT_CHECK_ROWS = 200
+
+
+class RawCountsWarning(UserWarning):
+    """Warning raised when expression values look like raw (unlogged) counts."""
+
+
+def listing(names, total=None):
+    """The first few names, quoted, for a message: ``'A', 'B' and 3 more``."""
+    names = list(names)
+    total = len(names) if total is None else total
+    shown = ", ".join(repr(str(n)) for n in names[:SHOW])
+    return shown + (f" and {total - SHOW} more" if total > SHOW else "")
+
+
+def non_numeric_columns(frame, *, allow_bool=True):
+    """Find the columns of a DataFrame that do not hold numbers.
+
+    Returns ``(converted, problems)``: ``converted`` maps the position of each
+    text column whose every value parses as a number to those numbers;
+    ``problems`` describes each other column by name and a first bad value,
+    e.g. ``"'G4' (e.g. 'high' for sample 's0')"``. Boolean columns count as
+    numbers only with ``allow_bool``.
+    """
+    converted, problems = {}, []
+    for position, dtype in enumerate(frame.dtypes):
+        is_bool = is_bool_dtype(dtype)
+        if is_numeric_dtype(dtype) and (allow_bool or not is_bool):
+            continue
+        column = frame.iloc[:, position]
+        numbers = pd.to_numeric(column, errors="coerce") if not is_bool else column
+        failed = column.notna() & (numbers.isna() | (is_bool and not allow_bool))
+        if failed.any():
+            sample = failed.idxmax()
+            problems.append(
+                f"{frame.columns[position]!r} (e.g. {column[sample]!r} for sample {sample!r})"
+            )
+        else:
+            converted[position] = numbers
+    return converted, problems
+
+
+def non_numeric_error(problems, advice):
+    """The ValueError for :func:`non_numeric_columns`' problems."""
+    shown = ", ".join(problems[:SHOW])
+    more = f" and {len(problems) - SHOW} more" if len(problems) > SHOW else ""
+    return ValueError(
+        f"Expression values must be numeric; {len(problems)} column(s) hold other "
+        f"values: {shown}{more}. {advice}"
+    )
+
+
+def check_frame(X, who):
+    """Refuse a DataFrame without columns or with text columns, naming them.
+
+    Other inputs pass unchanged: scikit-learn's ``validate_data`` checks them
+    next, with messages that already say what is wrong. Its message for a
+    text column quotes the value but not the column, hence this check.
+    """
+    if not isinstance(X, pd.DataFrame):
+        return
+    if X.shape[1] == 0:
+        raise ValueError(
+            f"Found a DataFrame with 0 feature(s) (shape={X.shape}) while a minimum of 1 "
+            f"is required by {who}."
+        )
+    _, problems = non_numeric_columns(X)
+    if problems:
+        raise non_numeric_error(problems, "Convert them to numbers or drop them first.")
+
+
+def check_finite(X, feature_names=None, *, who, float32=True, subject="Input X"):
+    """Raise a ValueError naming the features of X that hold NaN or infinite values.
+
+    With ``float32``, magnitudes beyond the float32 range count too: torch
+    computes in float32, where they would become infinite and then NaN.
+    """
+    X = np.asarray(X)
+    if X.dtype.kind != "f" or X.size == 0:
+        return
+    limit = FLOAT32_MAX if float32 and X.dtype.itemsize > 4 else np.inf
+    # Fast path without temporaries: NaN fails both comparisons.
+    if limit == np.inf and np.isfinite(X.max()) and np.isfinite(X.min()):
+        return
+    if limit < np.inf and X.max() <= limit and X.min() >= -limit:
+        return
+    with np.errstate(invalid="ignore"):
+        n_nan = np.isnan(X).sum(axis=0)
+        n_inf = np.isinf(X).sum(axis=0)
+        n_big = (np.abs(np.where(np.isfinite(X), X, 0)) > limit).sum(axis=0)
+    bad = np.flatnonzero(n_nan + n_inf + n_big)
+    if not len(bad):
+        return
+    names = (np.asarray(feature_names)[bad] if feature_names is not None
+             else [f"column {j}" for j in bad])
+    details = []
+    for name, j in zip(names[:SHOW], bad[:SHOW], strict=False):
+        counts = [(n_nan[j], "NaN"), (n_inf[j], "inf"), (n_big[j], "beyond float32")]
+        details.append(f"{str(name)!r} ({', '.join(f'{n} {what}' for n, what in counts if n)})")
+    more = f" and {len(bad) - SHOW} more" if len(bad) > SHOW else ""
+    what = "NaN or infinite values"
+    if n_big.any():
+        what = "NaN, infinite values or values beyond the float32 range (about 3.4e38)"
+    if X.dtype.itemsize == 4 and n_inf.any():
+        more += " (as float32, values beyond about 3.4e38 are inf)"
+    raise ValueError(
+        f"{subject} contains {what} in {len(bad)} column(s): {', '.join(details)}{more}. "
+        f"{who} needs finite values: impute or drop them first."
+    )
+
+
+def looks_like_counts(X):
+    """Whether values look like raw counts: non-negative integers reaching above 100."""
+    values = X.to_numpy() if isinstance(X, pd.DataFrame) else np.asarray(X)
+    if values.size == 0 or values.dtype.kind not in "fiu":
+        return False
+    with np.errstate(invalid="ignore"):
+        if not (np.nanmax(values) > 100 and np.nanmin(values) >= 0):
+            return False
+    rows = values[:_COUNT_CHECK_ROWS]
+    finite = rows[np.isfinite(rows)]
+    return bool(np.array_equal(finite, np.round(finite)))
+
+
+def warn_if_counts(X, stacklevel=3):
+    """Warn (RawCountsWarning) when X looks like raw counts rather than log values."""
+    if looks_like_counts(X):
+        values = X.to_numpy() if isinstance(X, pd.DataFrame) else np.asarray(X)
+        warnings.warn(
+            f"Expression values look like raw counts (non-negative integers up to "
+            f"{np.nanmax(values):.0f}); models here expect log-scale values, e.g. "
+            "numpy.log2(X + 1) of normalised counts.",
+            RawCountsWarning,
+            stacklevel=stacklevel + 1,
+        )
