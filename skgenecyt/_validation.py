@@ -45,7 +45,11 @@ def non_numeric_columns(frame, *, allow_bool=True):
     numbers only with ``allow_bool``.
     """
     converted, problems = {}, []
-    for position, dtype in enumerate(frame.dtypes):
+    # dtype kinds first: one cheap pass over 15,000 columns; only the others are inspected.
+    numeric_kinds = "iufcb" if allow_bool else "iufc"
+    others = [j for j, dtype in enumerate(frame.dtypes) if dtype.kind not in numeric_kinds]
+    for position in others:
+        dtype = frame.dtypes.iloc[position]
         is_bool = is_bool_dtype(dtype)
         if is_numeric_dtype(dtype) and (allow_bool or not is_bool):
             continue
@@ -54,8 +58,10 @@ def non_numeric_columns(frame, *, allow_bool=True):
         failed = column.notna() & (numbers.isna() | (is_bool and not allow_bool))
         if failed.any():
             sample = failed.idxmax()
+            value = column[sample]
+            value = value.item() if isinstance(value, np.generic) else value  # True, not np.True_
             problems.append(
-                f"{frame.columns[position]!r} (e.g. {column[sample]!r} for sample {sample!r})"
+                f"{frame.columns[position]!r} (e.g. {value!r} for sample {sample!r})"
             )
         else:
             converted[position] = numbers

@@ -18,6 +18,8 @@ import pandas as pd
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import FLOAT_DTYPES, check_array, check_is_fitted
 
+from skgenecyt._validation import non_numeric_columns, non_numeric_error
+
 from ._modules import match_modules, resolve_modules
 from ._null import draw_null_sets
 from ._summary_stats import (
@@ -76,12 +78,9 @@ def as_expression(X, name="X"):
         columns, index = X.columns, X.index
         # One conversion of the whole frame: check_array on a DataFrame inspects
         # every column's dtype, which is slow for 15,000 genes.
-        non_numeric = X.select_dtypes(exclude=["number", "bool"]).columns
-        if len(non_numeric):
-            raise ValueError(
-                f"{name} has non-numeric columns, e.g. {list(non_numeric[:5])}; expression "
-                "values must be numbers."
-            )
+        _, problems = non_numeric_columns(X)
+        if problems:
+            raise non_numeric_error(problems, f"Convert them to numbers or drop them from {name}.")
         X = X.to_numpy()
     values = check_array(X, dtype=FLOAT_DTYPES, input_name=name)
     if index is None:

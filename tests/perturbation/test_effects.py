@@ -165,7 +165,7 @@ def test_clear_errors(toy):
     with pytest.raises(ValueError, match="same columns"):
         perturbation_effects(toy.model, toy.X, modules=modules,
                              X_train=toy.X.iloc[:, ::-1])
-    with pytest.raises(ValueError, match=r"non-numeric columns, e.g. \['G3'\]"):
+    with pytest.raises(ValueError, match=r"1 column\(s\) hold other values: 'G3'"):
         perturbation_effects(toy.model, toy.X.assign(G3="high"), modules=modules)
     with pytest.raises(ValueError, match="NaN"):
         perturbation_effects(toy.model, toy.X.assign(G3=np.nan), modules=modules)
