@@ -9,13 +9,15 @@ handling identical across estimators, and gives one place to change them.
 Seeding never touches global random state: training runs inside
 ``torch.random.fork_rng`` with a seed drawn from the estimator's
 ``random_state``, so the same ``random_state`` and input give the same
-weights, in this process or another, without side effects on the caller.
+weights, in this process or another, in a thread or not, without side
+effects on the caller.
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
+import threading
 import warnings
 from numbers import Integral, Real
 
@@ -50,13 +52,24 @@ def seed_from_random_state(random_state) -> int:
     return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
 
 
+# Torch draws weights, batch order and dropout from one process-wide generator
+# (dropout cannot take a generator of its own). Seeded blocks in different
+# threads (joblib's threading backend, dask with processes=False) would
+# interleave their draws, so they take turns.
+_GLOBAL_GENERATOR_LOCK = threading.RLock()
+
+
 @contextlib.contextmanager
 def seeded(seed: int, device: str = "cpu"):
-    """Seed torch inside a forked RNG so the caller's global state is untouched."""
+    """Seed torch inside a forked RNG so the caller's global state is untouched.
+
+    Seeded blocks run one at a time across the threads of a process, so that
+    the same seed gives the same draws however fits are scheduled.
+    """
     devices = []
     if str(device).startswith("cuda") and torch.cuda.is_available():
         devices = [torch.device(device).index or 0]
-    with torch.random.fork_rng(devices=devices):
+    with _GLOBAL_GENERATOR_LOCK, torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield
 

@@ -99,3 +99,20 @@ def test_perturbation_effects_do_not_depend_on_n_jobs(cohort):
     serial = perturbation_effects(clf, X, n_jobs=1, **kwargs)
     parallel = perturbation_effects(clf, X, n_jobs=2, **kwargs)
     pd.testing.assert_frame_equal(serial, parallel, check_exact=True)
+
+
+def test_fits_in_threads_match_sequential_fits(cohort):
+    """Threads share torch's global generator; fits must not interleave their draws."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    X, y = cohort
+    seeds = [1, 2, 3, 4]
+
+    def fit(seed):
+        return GATClassifier(hidden_channels=8, heads=2, max_epochs=8, dropout=0.3,
+                             random_state=seed).fit(X, y).predict_proba(X).tobytes()
+
+    sequential = [fit(seed) for seed in seeds]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        threaded = list(pool.map(fit, seeds))
+    assert threaded == sequential
