@@ -57,18 +57,32 @@ def best_time(fn, repeat: int = 3) -> float:
 
 
 def run_in_subprocess(code: str) -> dict:
-    """Run ``code`` in a fresh Python; it must ``print(json.dumps(result))`` last.
+    """Run ``code`` in a fresh Python; it must set a dict named ``result``.
 
     The returned dict gains ``peak_rss_bytes``: the child's peak resident set
     size, which includes torch's allocations that tracemalloc cannot see.
+    ``code`` may call ``peak_rss()`` for the peak so far. On Linux the peak is
+    the child's own high-water mark (``VmHWM``): ``ru_maxrss`` would do
+    elsewhere, but on Linux it can carry the parent's peak into the child.
     """
     wrapper = textwrap.dedent(
         """
         import json, resource, sys
-        _ns = {}
+
+        def peak_rss():
+            try:
+                with open("/proc/self/status") as status:
+                    for line in status:
+                        if line.startswith("VmHWM:"):
+                            return int(line.split()[1]) * 1024
+            except OSError:
+                pass
+            return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+        _ns = {"peak_rss": peak_rss}
         exec(compile(sys.stdin.read(), "<benchmark>", "exec"), _ns)
         _res = _ns["result"]
-        _res["peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        _res["peak_rss_bytes"] = peak_rss()
         print("__RESULT__" + json.dumps(_res))
         """
     )

@@ -45,9 +45,6 @@ import resource, time
 import numpy as np, pandas as pd
 from skgenecyt import make_genecytnet
 
-def peak():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
 def cpu():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -58,12 +55,12 @@ X = rng.standard_normal((n, p), dtype=np.float32)
 y = np.repeat([0, 1], [n - n // 2, n // 2])
 X[y == 1, :200] += np.float32(0.5)
 X = pd.DataFrame(X, columns=[f"G{{j}}" for j in range(p)], copy=False)
-after_data = peak()
+after_data = peak_rss()
 model = make_genecytnet(random_state=0)
 start, start_cpu = time.perf_counter(), cpu()
 model.fit(X, y)
 fit_seconds, fit_cpu_seconds = time.perf_counter() - start, cpu() - start_cpu
-after_fit = peak()
+after_fit = peak_rss()
 proba = model.predict_proba(X)
 result = dict(
     fit_seconds=fit_seconds, fit_cpu_seconds=fit_cpu_seconds,

@@ -82,8 +82,6 @@ def _transform_figure(scaler, vae) -> Figure:
 
 
 def _memory_figure(X) -> Figure:
-    # The child reads its own high-water mark (VmHWM, Linux) as well: unlike
-    # ru_maxrss it is not inherited from the parent's memory at fork time.
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "X.npy")
         np.save(path, X)
@@ -93,15 +91,8 @@ def _memory_figure(X) -> Figure:
             X = np.load({path!r})
             VAETransformer(random_state=0).fit(X)
             result = {{}}
-            try:
-                with open("/proc/self/status") as status:
-                    for line in status:
-                        if line.startswith("VmHWM:"):
-                            result["vmhwm_bytes"] = int(line.split()[1]) * 1024
-            except OSError:
-                pass
         """)
-    peak = result.get("vmhwm_bytes", result["peak_rss_bytes"])
+    peak = result["peak_rss_bytes"]
     return Figure(
         name="peak RSS of the default fit (fresh process) vs 1.5 GB",
         value=peak / 1e9,
