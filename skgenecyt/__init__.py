@@ -25,6 +25,7 @@ from .datasets import (
 )
 from .decomposition import VAETransformer
 from .graph import FeatureGraph, GATClassifier, coexpression_graph, complete_graph, prior_graph
+from .inspection import attention_table, node_importance
 from .model_selection import benchmark, default_baselines
 from .persistence import ModelVersionWarning, load_model, save_model
 from .perturbation import (
@@ -49,6 +50,7 @@ __all__ = [
     "RawCountsWarning",
     "VAETransformer",
     "__version__",
+    "attention_table",
     "benchmark",
     "coexpression_graph",
     "complete_graph",
@@ -62,6 +64,7 @@ __all__ = [
     "make_genecytnet",
     "make_ra_cohort",
     "match_modules",
+    "node_importance",
     "perturbation_effects",
     "perturbation_summary",
     "plot_dose_response",
