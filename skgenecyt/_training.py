@@ -194,6 +194,11 @@ class TorchEstimatorMixin:
                 f"device={self.device!r} was requested but CUDA is not available "
                 "on this machine; use device='cpu'."
             )
+        if device.type == "cuda" and (device.index or 0) >= torch.cuda.device_count():
+            raise ValueError(
+                f"device={self.device!r} names GPU {device.index}, but this machine has "
+                f"{torch.cuda.device_count()} (numbered from 0)."
+            )
         if device.type not in ("cpu", "cuda"):
             # Other backends (mps, xpu, ...): allocating is the portable availability test.
             try:

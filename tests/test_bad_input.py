@@ -272,6 +272,16 @@ PARAMETER_CASES = [
 ]
 
 
+def test_a_gpu_number_beyond_the_machines_gpus_is_named(monkeypatch):
+    import torch
+
+    # As on a machine with one GPU, so that the check runs without one.
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    with pytest.raises(ValueError, match=r"device='cuda:3' names GPU 3, but this machine has 1"):
+        GATClassifier(device="cuda:3", **GAT).fit(X, Y)
+
+
 # -- too few samples for the validation split or the CV -----------------------------------------
 
 SMALL_DATA_CASES = [
