@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from skgenecyt._validation import check_finite, check_frame, warn_if_counts
 
@@ -86,6 +86,27 @@ class ExpressionValidator(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
         """
         check_is_fitted(self)
         return self._validate(X, reset=False)
+
+    def inverse_transform(self, X):
+        """The identity, so that a pipeline starting with this step can decode.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features_in_)
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features_in_)
+        """
+        check_is_fitted(self)
+        # Arrays come back from the next step's inverse_transform without names.
+        X = check_array(X, dtype=[np.float64, np.float32], ensure_all_finite=False)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but ExpressionValidator is expecting "
+                f"{self.n_features_in_} features as input."
+            )
+        return X
 
     def _validate(self, X, *, reset):
         check_frame(X, type(self).__name__)

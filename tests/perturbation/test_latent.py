@@ -93,3 +93,18 @@ def test_latent_step_errors(toy, pca_model):
     unfitted = Pipeline([("pca", PCA(2)), ("clf", LogisticRegression())])
     with pytest.raises(ValueError, match="not fitted"):
         latent_perturbation_effects(unfitted, toy.X, modules=toy.modules, latent_step="pca")
+
+
+def test_genecytnet_decodes_a_latent_direction_back_to_genes(toy):
+    from skgenecyt import make_genecytnet
+
+    model = make_genecytnet(random_state=0, select__k=30, vae__n_components=3,
+                            vae__hidden_layer_sizes=(16,), vae__max_epochs=5,
+                            gat__hidden_channels=8, gat__heads=2, gat__max_epochs=3)
+    model.fit(toy.X, toy.y)
+    change = latent_module_direction(model, toy.X, "A", modules=toy.modules).decoded_change
+    assert change is not None, "every step up to the VAE must have inverse_transform"
+    assert change.index.equals(toy.X.columns)
+    selected = model["select"].get_support()
+    assert (change[~selected] == 0).all()  # genes the model never sees do not move
+    assert change[selected].abs().max() > 0

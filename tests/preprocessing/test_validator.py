@@ -75,3 +75,10 @@ def test_one_sample_cannot_be_fitted_but_can_be_checked(frame):
     with pytest.raises(ValueError, match="1 sample"):
         ExpressionValidator().fit(frame.iloc[:1])
     assert ExpressionValidator().fit(frame).transform(frame.iloc[:1]).shape == (1, 4)
+
+
+def test_inverse_transform_is_the_identity(frame):
+    checker = ExpressionValidator().fit(frame)
+    np.testing.assert_array_equal(checker.inverse_transform(frame.to_numpy()), frame.to_numpy())
+    with pytest.raises(ValueError, match="3 features, but ExpressionValidator is expecting 4"):
+        checker.inverse_transform(frame.to_numpy()[:, :3])
