@@ -428,7 +428,9 @@ def _factor_model(X, n_pcs, n_latent):
     centered = (X - center).astype(np.float32)
     variances = (centered.astype(np.float64) ** 2).mean(axis=0)
     floor = np.maximum(1e-3 * variances, 1e-6 * variances.mean())
-    scale = np.ones(n_features)
+    # Start from the overall spread, so that the float32 products below see
+    # values near 1 whatever the units (squares of 1e20 or 1e-20 would not fit).
+    scale = np.full(n_features, np.sqrt(variances.mean()) or 1.0)
     for _ in range(_NOISE_REFINEMENTS):
         eigvals, axes = _principal_axes(centered / scale.astype(np.float32), n_latent)
         # A feature's variance beyond the top axes, from the decomposition:

@@ -185,6 +185,15 @@ def test_early_stopping_restores_the_best_epoch():
     assert not np.array_equal(stopped.transform(X), last.transform(X))
 
 
+@pytest.mark.parametrize("units", [1e-30, 1e30])
+def test_the_latents_do_not_depend_on_the_units(data, units):
+    """The fit divides out the scale, so float32 never sees squares of 1e30 or 1e-30."""
+    Z = VAETransformer(**FAST).fit(data).transform(data)
+    Z_units = VAETransformer(**FAST).fit(data * units).transform(data * units)
+    # Equal up to float32 rounding, which 40 epochs of training amplify a little.
+    assert np.abs(Z_units - Z).max() < 0.05 * Z.std()
+
+
 # -- errors ---------------------------------------------------------------------------------------
 
 def test_nan_or_inf_in_fit_names_the_genes(data):
