@@ -137,13 +137,29 @@ def check_finite(X, feature_names=None, *, who, float32=True, subject="Input X")
     )
 
 
+def check_no_missing_labels(y):
+    """Refuse labels with None or NaN, which scikit-learn's checks let through or misname."""
+    if y is None:
+        return
+    missing = np.flatnonzero(pd.isna(np.asarray(y, dtype=object)).ravel())
+    if len(missing):
+        raise ValueError(
+            f"y contains {len(missing)} missing label(s) (None or NaN), first at row "
+            f"{missing[0]}; drop those samples or give them a class."
+        )
+
+
 def looks_like_counts(X):
-    """Whether values look like raw counts: non-negative integers reaching above 100."""
+    """Whether values look like raw counts: non-negative integers reaching above 100.
+
+    Beyond 1e12 every float is an integer and no count is that large: such
+    values are not counts, whatever else is wrong with them.
+    """
     values = X.to_numpy() if isinstance(X, pd.DataFrame) else np.asarray(X)
     if values.size == 0 or values.dtype.kind not in "fiu":
         return False
     with np.errstate(invalid="ignore"):
-        if not (np.nanmax(values) > 100 and np.nanmin(values) >= 0):
+        if not (100 < np.nanmax(values) <= 1e12 and np.nanmin(values) >= 0):
             return False
     rows = values[:_COUNT_CHECK_ROWS]
     finite = rows[np.isfinite(rows)]

@@ -352,14 +352,15 @@ def _to_records(obj):
 
 # -- public functions -----------------------------------------------------------------------------
 
-def save_model(estimator, path):
+def save_model(estimator, path, *, overwrite=False):
     """Save a fitted estimator or pipeline to a file that loads without pickle.
 
     The file holds the estimator (via :mod:`skops.io`), the weights of every
     torch network in it as plain arrays, the training feature names and the
     versions of skgenecyt, scikit-learn, torch, skorch and numpy. It is
-    written to a temporary file first and moved into place, so an existing
-    file at ``path`` is replaced whole or not at all. See the module
+    written to a temporary file first and moved into place, so an
+    interrupted save leaves no half-written file, and with ``overwrite=True``
+    an existing file is replaced whole or not at all. See the module
     documentation for the format.
 
     Parameters
@@ -370,6 +371,9 @@ def save_model(estimator, path):
         loading.
     path : str or path-like
         The file to write; by convention ending in ``.skgenecyt``.
+    overwrite : bool, default=False
+        Replace an existing file at ``path``. By default an existing file is
+        an error, so a saved model is never lost by accident.
 
     Returns
     -------
@@ -379,6 +383,10 @@ def save_model(estimator, path):
     ------
     sklearn.exceptions.NotFittedError
         If the estimator is not fitted.
+    FileExistsError
+        If ``path`` exists and ``overwrite`` is False.
+    IsADirectoryError
+        If ``path`` is a folder.
     TypeError
         If it holds an object that cannot be stored safely.
 
@@ -400,6 +408,16 @@ def save_model(estimator, path):
     True
     """
     check_is_fitted(estimator)
+    path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(
+            f"{str(path)!r} is a folder; give the model file's name, e.g. "
+            f"{str(path / 'model.skgenecyt')!r}."
+        )
+    if path.exists() and not overwrite:
+        raise FileExistsError(
+            f"{str(path)!r} exists; pass overwrite=True to replace it, or choose another name."
+        )
     nets = []
 
     def records(obj):
@@ -419,7 +437,7 @@ def save_model(estimator, path):
 
     from skgenecyt.report._io import atomic_write
 
-    return atomic_write(Path(path), write)
+    return atomic_write(path, write)
 
 
 def _metadata(estimator, nets):

@@ -252,9 +252,19 @@ def test_unfitted_estimator_is_refused(model, tmp_path):
     assert not (tmp_path / "m.skgenecyt").exists()
 
 
+def test_save_refuses_to_overwrite_by_default(fitted, tmp_path):
+    path = save_model(fitted["baseline"], tmp_path / "m.skgenecyt")
+    before = path.read_bytes()
+    with pytest.raises(FileExistsError, match="pass overwrite=True"):
+        save_model(fitted["gat"], path)
+    assert path.read_bytes() == before
+    with pytest.raises(IsADirectoryError, match="is a folder"):
+        save_model(fitted["gat"], tmp_path)
+
+
 def test_save_replaces_a_file_whole(fitted, data, tmp_path):
     path = tmp_path / "m.skgenecyt"
     save_model(fitted["baseline"], path)
-    save_model(fitted["gat"], path)
+    save_model(fitted["gat"], path, overwrite=True)
     assert isinstance(load_model(path), GATClassifier)
     assert [p.name for p in tmp_path.iterdir()] == ["m.skgenecyt"]  # no temporary left

@@ -18,7 +18,13 @@ from skgenecyt._training import (
     TorchEstimatorMixin,
     torch_threads,
 )
-from skgenecyt._validation import check_finite, check_frame, listing, warn_if_counts
+from skgenecyt._validation import (
+    check_finite,
+    check_frame,
+    check_no_missing_labels,
+    listing,
+    warn_if_counts,
+)
 from skgenecyt.graph._construction import AUTO_COMPLETE_MAX_FEATURES, FeatureGraph, resolve_graph
 from skgenecyt.inspection._attention import attention_sums, attention_table, node_importance
 from skgenecyt.nn._gat import GATNet
@@ -213,6 +219,7 @@ class GATClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], ensure_all_finite=False)
         self._check_finite(X)
         warn_if_counts(X)
+        check_no_missing_labels(y)
         check_classification_targets(y)
         self.classes_, y_encoded = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:

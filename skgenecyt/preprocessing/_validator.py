@@ -6,7 +6,12 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from skgenecyt._validation import check_finite, check_frame, warn_if_counts
+from skgenecyt._validation import (
+    check_finite,
+    check_frame,
+    check_no_missing_labels,
+    warn_if_counts,
+)
 
 __all__ = ["ExpressionValidator"]
 
@@ -25,6 +30,7 @@ class ExpressionValidator(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
       networks compute in) are a ``ValueError`` naming the genes;
     * at ``transform`` (so at ``predict``), genes missing or unseen at fit
       time are a ``ValueError`` listing them;
+    * missing labels (None or NaN) given to ``fit`` are a ``ValueError``;
     * values that look like raw counts (non-negative integers above 100)
       rather than log-scale expression give a
       :class:`~skgenecyt.RawCountsWarning`, in ``fit`` and ``transform``:
@@ -62,14 +68,16 @@ class ExpressionValidator(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features)
             Expression values.
-        y : ignored
-            Accepted so that the step fits in a Pipeline with a classifier.
+        y : array-like of shape (n_samples,), default=None
+            Labels, when the step starts a classifier's pipeline: missing ones
+            (None or NaN) are an error here, before any step tries to sort them.
 
         Returns
         -------
         self : ExpressionValidator
         """
         self._validate(X, reset=True)
+        check_no_missing_labels(y)
         return self
 
     def transform(self, X):
