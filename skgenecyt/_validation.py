@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import is_bool_dtype, is_numeric_dtype
+from pandas.api.types import is_bool_dtype
 
 #: How many offending names a message lists.
 SHOW = 10
@@ -49,10 +49,7 @@ def non_numeric_columns(frame, *, allow_bool=True):
     numeric_kinds = "iufcb" if allow_bool else "iufc"
     others = [j for j, dtype in enumerate(frame.dtypes) if dtype.kind not in numeric_kinds]
     for position in others:
-        dtype = frame.dtypes.iloc[position]
-        is_bool = is_bool_dtype(dtype)
-        if is_numeric_dtype(dtype) and (allow_bool or not is_bool):
-            continue
+        is_bool = is_bool_dtype(frame.dtypes.iloc[position])
         column = frame.iloc[:, position]
         numbers = pd.to_numeric(column, errors="coerce") if not is_bool else column
         failed = column.notna() & (numbers.isna() | (is_bool and not allow_bool))
@@ -107,10 +104,9 @@ def check_finite(X, feature_names=None, *, who, float32=True, subject="Input X")
     if X.dtype.kind != "f" or X.size == 0:
         return
     limit = FLOAT32_MAX if float32 and X.dtype.itemsize > 4 else np.inf
-    # Fast path without temporaries: NaN fails both comparisons.
-    if limit == np.inf and np.isfinite(X.max()) and np.isfinite(X.min()):
-        return
-    if limit < np.inf and X.max() <= limit and X.min() >= -limit:
+    # Fast path without temporaries: NaN or inf anywhere shows in the extremes.
+    low, high = X.min(), X.max()
+    if np.isfinite(low) and np.isfinite(high) and max(-low, high) <= limit:
         return
     with np.errstate(invalid="ignore"):
         n_nan = np.isnan(X).sum(axis=0)
@@ -147,6 +143,11 @@ def check_no_missing_labels(y):
             f"y contains {len(missing)} missing label(s) (None or NaN), first at row "
             f"{missing[0]}; drop those samples or give them a class."
         )
+
+
+def check_finite_input(estimator, X):
+    """:func:`check_finite` on an estimator's input, naming its features and its class."""
+    check_finite(X, getattr(estimator, "feature_names_in_", None), who=type(estimator).__name__)
 
 
 def looks_like_counts(X):

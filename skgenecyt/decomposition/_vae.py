@@ -24,7 +24,7 @@ from skgenecyt._training import (
     seeded,
     torch_threads,
 )
-from skgenecyt._validation import check_finite, check_frame, warn_if_counts
+from skgenecyt._validation import check_finite_input, check_frame, warn_if_counts
 from skgenecyt.nn._vae import ELBOLoss, VAEModule
 
 __all__ = ["VAETransformer"]
@@ -224,7 +224,7 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
         """
         hidden = _check_hidden_layer_sizes(self.hidden_layer_sizes)
         X = self._validate_X(X, reset=True)
-        self._check_finite(X)
+        check_finite_input(self, X)
         warn_if_counts(X)
         n_samples, n_features = X.shape
         if self.n_components >= n_features:
@@ -381,15 +381,12 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
                 self, X, reset=reset, dtype=np.float32, order="C", ensure_all_finite=False
             )
 
-    def _check_finite(self, X):
-        check_finite(X, getattr(self, "feature_names_in_", None), who=type(self).__name__)
-
     def _check_finite_output(self, out, X):
         # Every output depends on every feature through the first layer, so
         # NaN or inf in X shows up in the output: scanning X (expensive for
         # large inputs) is only needed to name the culprits.
         if not np.isfinite(out).all():
-            self._check_finite(X)
+            check_finite_input(self, X)
             raise ValueError("The output is not finite although X is; X may be too large.")
 
 

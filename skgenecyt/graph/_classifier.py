@@ -19,7 +19,7 @@ from skgenecyt._training import (
     torch_threads,
 )
 from skgenecyt._validation import (
-    check_finite,
+    check_finite_input,
     check_frame,
     check_no_missing_labels,
     listing,
@@ -217,7 +217,7 @@ class GATClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
             )
         check_frame(X, type(self).__name__)
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], ensure_all_finite=False)
-        self._check_finite(X)
+        check_finite_input(self, X)  # before the graph's correlations and the scaling
         warn_if_counts(X)
         check_no_missing_labels(y)
         check_classification_targets(y)
@@ -361,11 +361,14 @@ class GATClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
     # -- helpers shared with skgenecyt.inspection --------------------------------
 
     def _standardize(self, X):
-        with np.errstate(over="ignore"):
+        """``(X - mean_) / scale_`` in float32, or a ValueError naming what is not finite."""
+        with np.errstate(over="ignore", invalid="ignore"):
             Xs = ((X - self.mean_) / self.scale_).astype(np.float32)
         if not np.isfinite(Xs).all():
-            # X is finite (checked before), so values this far from the training
-            # data's scale overflow float32; torch would turn them into NaN.
+            # One scan of the output on the way in; X is inspected only to name culprits.
+            check_finite_input(self, X)
+            # X itself is fine, but so far from the training data's scale that,
+            # standardised, it overflows float32 (torch would turn it into NaN).
             far = np.flatnonzero(~np.isfinite(Xs).all(axis=0))
             names = getattr(self, "feature_names_in_", None)
             names = names[far] if names is not None else [f"column {j}" for j in far]
@@ -376,16 +379,12 @@ class GATClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
             )
         return Xs
 
-    def _check_finite(self, X):
-        check_finite(X, getattr(self, "feature_names_in_", None), who=type(self).__name__)
-
     def _prepare(self, X):
         """Validate X against the fit and standardise it (float32)."""
         check_is_fitted(self)
         check_frame(X, type(self).__name__)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32],
                           ensure_all_finite=False)
-        self._check_finite(X)
         return self._standardize(X)
 
     def _num_threads(self):

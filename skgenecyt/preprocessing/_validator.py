@@ -7,7 +7,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from skgenecyt._validation import (
-    check_finite,
+    check_finite_input,
     check_frame,
     check_no_missing_labels,
     warn_if_counts,
@@ -121,7 +121,7 @@ class ExpressionValidator(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
         # A model needs two samples at least to learn anything from.
         X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32],
                           ensure_all_finite=False, ensure_min_samples=2 if reset else 1)
-        check_finite(X, getattr(self, "feature_names_in_", None), who="The model")
+        check_finite_input(self, X)
         warn_if_counts(X, stacklevel=4)
         return X
 
