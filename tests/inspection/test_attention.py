@@ -3,7 +3,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-import torch
 
 from skgenecyt import GATClassifier
 from skgenecyt.inspection import attention_table, node_importance
@@ -11,13 +10,7 @@ from skgenecyt.inspection import attention_table, node_importance
 N_FEATURES = 12
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    # Tiny networks: extra threads only add synchronisation cost on a busy machine.
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def make_data(n_samples=40, seed=0):
@@ -30,7 +23,6 @@ def make_data(n_samples=40, seed=0):
 
 @pytest.fixture(scope="module")
 def fitted():
-    torch.set_num_threads(1)
     X, y = make_data()
     prior = [(f"g{i}", f"g{i + 1}") for i in range(N_FEATURES - 1)]  # a chain
     clf = GATClassifier(graph=prior, max_epochs=5, hidden_channels=6, heads=3, n_layers=2,

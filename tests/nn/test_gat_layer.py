@@ -14,14 +14,7 @@ from skgenecyt.nn._gat import (
 N_NODES, BATCH, IN = 7, 5, 6
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    # Tensors here are tiny: extra threads only add synchronisation cost,
-    # which dominates on a busy machine.
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def random_graph(n_nodes=N_NODES, n_edges=20, seed=0):
