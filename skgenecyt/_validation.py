@@ -27,12 +27,17 @@ class RawCountsWarning(UserWarning):
     """Warning raised when expression values look like raw (unlogged) counts."""
 
 
+def joined(texts, total=None):
+    """The first ``SHOW`` texts joined by commas, then ``and N more`` of ``total``."""
+    texts = list(texts)
+    total = len(texts) if total is None else total
+    return ", ".join(texts[:SHOW]) + (f" and {total - SHOW} more" if total > SHOW else "")
+
+
 def listing(names, total=None):
     """The first few names, quoted, for a message: ``'A', 'B' and 3 more``."""
     names = list(names)
-    total = len(names) if total is None else total
-    shown = ", ".join(repr(str(n)) for n in names[:SHOW])
-    return shown + (f" and {total - SHOW} more" if total > SHOW else "")
+    return joined([repr(str(n)) for n in names[:SHOW]], len(names) if total is None else total)
 
 
 def non_numeric_columns(frame, *, allow_bool=True):
@@ -67,11 +72,9 @@ def non_numeric_columns(frame, *, allow_bool=True):
 
 def non_numeric_error(problems, advice):
     """The ValueError for :func:`non_numeric_columns`' problems."""
-    shown = ", ".join(problems[:SHOW])
-    more = f" and {len(problems) - SHOW} more" if len(problems) > SHOW else ""
     return ValueError(
         f"Expression values must be numeric; {len(problems)} column(s) hold other "
-        f"values: {shown}{more}. {advice}"
+        f"values: {joined(problems)}. {advice}"
     )
 
 
@@ -121,14 +124,13 @@ def check_finite(X, feature_names=None, *, who, float32=True, subject="Input X")
     for name, j in zip(names[:SHOW], bad[:SHOW], strict=False):
         counts = [(n_nan[j], "NaN"), (n_inf[j], "inf"), (n_big[j], "beyond float32")]
         details.append(f"{str(name)!r} ({', '.join(f'{n} {what}' for n, what in counts if n)})")
-    more = f" and {len(bad) - SHOW} more" if len(bad) > SHOW else ""
     what = "NaN or infinite values"
     if n_big.any():
         what = "NaN, infinite values or values beyond the float32 range (about 3.4e38)"
-    if X.dtype.itemsize == 4 and n_inf.any():
-        more += " (as float32, values beyond about 3.4e38 are inf)"
+    note = (" (as float32, values beyond about 3.4e38 are inf)"
+            if X.dtype.itemsize == 4 and n_inf.any() else "")
     raise ValueError(
-        f"{subject} contains {what} in {len(bad)} column(s): {', '.join(details)}{more}. "
+        f"{subject} contains {what} in {len(bad)} column(s): {joined(details, len(bad))}{note}. "
         f"{who} needs finite values: impute or drop them first."
     )
 

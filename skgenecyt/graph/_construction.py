@@ -30,6 +30,8 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.utils._param_validation import Interval, validate_params
 
+from skgenecyt._validation import listing
+
 __all__ = [
     "AUTO_COMPLETE_MAX_FEATURES",
     "FeatureGraph",
@@ -370,11 +372,9 @@ def prior_graph(edges, feature_names):
             missing = pd.unique(pd.concat([  # in edge order
                 table.loc[src.isna(), "source"], table.loc[dst.isna(), "target"],
             ]).sort_index(kind="stable"))
-            shown = ", ".join(repr(m) for m in missing[:5])
-            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
             warnings.warn(
                 f"{n_unknown} of {n_given} prior edges name features that are not in the "
-                f"data and were dropped ({len(missing)} unknown names: {shown}{more}).",
+                f"data and were dropped ({len(missing)} unknown names: {listing(missing)}).",
                 UserWarning,
                 stacklevel=3,
             )
