@@ -27,7 +27,6 @@ MIN_PROGRAMME_SIZE = 10
 SECONDARY_SHARE = 0.25
 #: Value range of the log2 expression (detection floor, 16-bit scanner ceiling).
 CLIP = (0.0, 16.0)
-DISEASE_PROGRAMME = "programme_01"
 
 
 def seed_sequence(random_state):

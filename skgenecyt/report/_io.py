@@ -93,7 +93,6 @@ class StagedFolder:
     def __init__(self, out, force=False):
         self.out = check_output_dir(out, force)
         self.stage = None
-        self.published = []
 
     def __enter__(self):
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -138,5 +137,4 @@ class StagedFolder:
             for name in names:
                 (self.out / name).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(self.stage / name, self.out / name)
-        self.published = names
         return names
