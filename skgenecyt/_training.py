@@ -25,10 +25,11 @@ import numpy as np
 import pandas as pd
 import torch
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
 from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping
 from skorch.dataset import ValidSplit
+
+from skgenecyt._sklearn_compat import Interval
 
 __all__ = ["TorchEstimatorMixin", "seed_from_random_state", "seeded", "torch_threads"]
 
@@ -105,18 +106,56 @@ def _validation_split(n_samples, y, fraction, stratify, seed):
     return ValidSplit(cv=n_valid / n_samples, stratified=stratify, random_state=seed)
 
 
-@contextlib.contextmanager
+class _ThreadPolicy:
+    """Restores torch's intra-op thread count after blocks that cap it.
+
+    ``torch.set_num_threads`` sets the calling thread's OpenMP count and a
+    process-wide default that every thread started later picks up. Fits and
+    predictions may run in several threads at once
+    (``perturbation_effects(n_jobs=2)``, joblib's threading backend), so a
+    block that saved the count on entry and put it back on exit would, when
+    blocks overlap, leave the default on one block's cap: every thread
+    started afterwards would run on one thread. Here each block gives its
+    own thread back the count it had, and the last block to leave restores
+    the count from before the first one began, under a lock.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._active = 0  # blocks running now, in any thread
+        self._original = None  # the count before the first of them began
+
+    @contextlib.contextmanager
+    def cap(self, num_threads):
+        with self._lock:
+            saved = torch.get_num_threads()
+            if not self._active:
+                self._original = saved
+            self._active += 1
+            torch.set_num_threads(num_threads)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._active -= 1
+                torch.set_num_threads(saved if self._active else self._original)
+
+
+_THREAD_POLICY = _ThreadPolicy()
+
+
 def torch_threads(num_threads=None):
-    """Cap torch's intra-op CPU threads inside the block (None: leave as is)."""
+    """Cap torch's intra-op CPU threads inside the block (None: leave as is).
+
+    The only way skgenecyt changes torch's thread count. Safe when blocks
+    overlap across threads: after any mix of them the process has the count
+    it had before the first began.
+    """
     if num_threads is None:
-        yield
-        return
-    previous = torch.get_num_threads()
-    torch.set_num_threads(num_threads)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
+        return contextlib.nullcontext()
+    if not isinstance(num_threads, Integral) or num_threads < 1:
+        raise ValueError(f"num_threads must be a positive int or None; got {num_threads!r}.")
+    return _THREAD_POLICY.cap(int(num_threads))
 
 
 class TorchEstimatorMixin:

@@ -7,7 +7,8 @@ from importlib import resources
 from numbers import Real
 
 import pandas as pd
-from sklearn.utils._param_validation import validate_params
+
+from skgenecyt._sklearn_compat import validate_params
 
 from ._gmt import read_gmt
 

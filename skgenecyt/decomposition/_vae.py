@@ -6,10 +6,8 @@ from numbers import Integral, Real
 from typing import ClassVar
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import (
-    _check_feature_names_in,
     check_array,
     check_is_fitted,
     validate_data,
@@ -17,6 +15,7 @@ from sklearn.utils.validation import (
 from skorch.callbacks import Callback
 from threadpoolctl import threadpool_limits
 
+from skgenecyt._sklearn_compat import Interval, _check_feature_names_in, _fit_context
 from skgenecyt._training import (
     TRAINING_PARAMETER_CONSTRAINTS,
     TorchEstimatorMixin,

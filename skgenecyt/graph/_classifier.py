@@ -7,12 +7,12 @@ from typing import ClassVar
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from skgenecyt._sklearn_compat import Interval, StrOptions, _fit_context
 from skgenecyt._training import (
     TRAINING_PARAMETER_CONSTRAINTS,
     TorchEstimatorMixin,

@@ -28,8 +28,8 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.utils._param_validation import Interval, validate_params
 
+from skgenecyt._sklearn_compat import Interval, validate_params
 from skgenecyt._validation import listing
 
 __all__ = [

@@ -11,9 +11,9 @@ import pandas as pd
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import RepeatedStratifiedKFold
 from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._indexing import _safe_indexing
 from sklearn.utils.parallel import Parallel, delayed
 
+from skgenecyt._sklearn_compat import _safe_indexing
 from skgenecyt._validation import warn_if_counts
 from skgenecyt.model_selection._metrics import bootstrap_weights, check_scoring_names, score_all
 

@@ -15,9 +15,9 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import FLOAT_DTYPES, check_array, check_is_fitted
 
+from skgenecyt._sklearn_compat import Interval, StrOptions
 from skgenecyt._validation import non_numeric_columns, non_numeric_error
 
 from ._modules import match_modules, resolve_modules

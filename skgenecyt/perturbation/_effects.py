@@ -5,7 +5,8 @@ from __future__ import annotations
 from numbers import Real
 
 import numpy as np
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
+
+from skgenecyt._sklearn_compat import HasMethods, Interval, StrOptions, validate_params
 
 from ._batch import StackedPredictor
 from ._common import (

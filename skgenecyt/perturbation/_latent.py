@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import HasMethods, StrOptions, validate_params
+
+from skgenecyt._sklearn_compat import HasMethods, StrOptions, validate_params
 
 from ._batch import StackedPredictor
 from ._common import (

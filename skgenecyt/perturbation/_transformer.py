@@ -8,10 +8,10 @@ from typing import ClassVar
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import FLOAT_DTYPES, check_is_fitted, validate_data
 
+from skgenecyt._sklearn_compat import Interval, StrOptions, _fit_context
 from skgenecyt._validation import check_frame
 
 from ._core import MODES, GeneStats, fit_gene_stats, perturb_values

@@ -1,0 +1,29 @@
+"""The one module that imports private scikit-learn names.
+
+scikit-learn's parameter validation, its ``fit`` context and a few helpers
+are what third-party estimators are expected to use, but they live in
+private modules that have moved between releases. Everything in skgenecyt
+imports them from here, so a move in a future release is fixed in one place.
+The versions tested are those of the minimum-version CI job
+(``.ci/constraints-minimum.txt``) and the newest releases.
+"""
+
+from sklearn.base import _fit_context
+from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_params,
+)
+from sklearn.utils.validation import _check_feature_names_in
+
+__all__ = [
+    "HasMethods",
+    "Interval",
+    "StrOptions",
+    "_check_feature_names_in",
+    "_fit_context",
+    "_safe_indexing",
+    "validate_params",
+]
