@@ -117,7 +117,7 @@ class _ThreadPolicy:
     blocks overlap, leave the default on one block's cap: every thread
     started afterwards would run on one thread. Here each block gives its
     own thread back the count it had, and the last block to leave restores
-    the count from before the first one began, under a lock.
+    the process-wide default from before the first one began, under a lock.
     """
 
     def __init__(self):
@@ -130,7 +130,7 @@ class _ThreadPolicy:
         with self._lock:
             saved = torch.get_num_threads()
             if not self._active:
-                self._original = saved
+                self._original = saved if _in_main_thread() else _process_default()
             self._active += 1
             torch.set_num_threads(num_threads)
         try:
@@ -142,6 +142,23 @@ class _ThreadPolicy:
 
 
 _THREAD_POLICY = _ThreadPolicy()
+
+
+def _in_main_thread():
+    return threading.current_thread() is threading.main_thread()
+
+
+def _process_default():
+    """The count a thread started now would get.
+
+    A worker thread's own count can be stale: it took the default of the
+    moment it first used torch, perhaps while another block had it capped.
+    """
+    seen = []
+    probe = threading.Thread(target=lambda: seen.append(torch.get_num_threads()))
+    probe.start()
+    probe.join()
+    return seen[0]
 
 
 def torch_threads(num_threads=None):
