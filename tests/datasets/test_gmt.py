@@ -1,14 +1,10 @@
 """Tests of read_gmt."""
 
 import gzip
-from pathlib import Path
 
 import pytest
 
 from skgenecyt.datasets import read_gmt
-
-GENESETS = Path(__file__).resolve().parents[3] / "shared" / "data" / "genesets"
-SHARED_GMT = sorted(GENESETS.glob("*.gmt"))
 
 
 def _write(tmp_path, text, name="sets.gmt"):
@@ -17,21 +13,21 @@ def _write(tmp_path, text, name="sets.gmt"):
     return path
 
 
-@pytest.mark.skipif(not SHARED_GMT, reason="shared gene-set folder not available")
-@pytest.mark.parametrize("path", SHARED_GMT, ids=lambda p: p.name)
-def test_reads_every_shared_gmt(path):
-    gene_sets = read_gmt(path)
-    lines = [line for line in path.read_text().splitlines() if line.strip()]
-    assert len(gene_sets) == len(lines)
-    for line in lines:
-        fields = line.split("\t")
-        genes = [g for g in fields[2:] if g.strip()]
-        assert gene_sets[fields[0]] == list(dict.fromkeys(genes))
+def test_reads_every_shared_gmt(shared_genesets):
+    paths = sorted(shared_genesets.glob("*.gmt"))
+    assert len(paths) >= 4
+    for path in paths:
+        gene_sets = read_gmt(path)
+        lines = [line for line in path.read_text().splitlines() if line.strip()]
+        assert len(gene_sets) == len(lines), path.name
+        for line in lines:
+            fields = line.split("\t")
+            genes = [g for g in fields[2:] if g.strip()]
+            assert gene_sets[fields[0]] == list(dict.fromkeys(genes)), (path.name, fields[0])
 
 
-@pytest.mark.skipif(not SHARED_GMT, reason="shared gene-set folder not available")
-def test_hallmark_sizes():
-    gene_sets = read_gmt(GENESETS / "h.all.v7.0.symbols.gmt")
+def test_hallmark_sizes(shared_genesets):
+    gene_sets = read_gmt(shared_genesets / "h.all.v7.0.symbols.gmt")
     assert len(gene_sets) == 50
     assert len(gene_sets["HALLMARK_IL6_JAK_STAT3_SIGNALING"]) == 87
     assert gene_sets["HALLMARK_TNFA_SIGNALING_VIA_NFKB"][:2] == ["JUNB", "CXCL2"]

@@ -1,16 +1,12 @@
 """Tests of the built-in cytokine modules and of module matching."""
 
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from skgenecyt.datasets import LowCoverageWarning, load_cytokine_modules, match_modules, read_gmt
-
-GENESETS = Path(__file__).resolve().parents[3] / "shared" / "data" / "genesets"
-SHARED_GMT = sorted(GENESETS.glob("*.gmt"))
 
 
 def test_builtin_modules_have_expected_names_and_sizes():
@@ -77,11 +73,9 @@ ALIASES = {"IL8": "CXCL8", "CXCR7": "ACKR3"}
 
 
 @pytest.fixture(scope="module")
-def public_sets():
-    # The public GMT files live in ../shared, beside the clone (not in the package).
-    assert SHARED_GMT, "the shared gene-set folder ../shared/data/genesets is missing"
+def public_sets(shared_genesets):
     sets = {}
-    for path in SHARED_GMT:
+    for path in sorted(shared_genesets.glob("*.gmt")):
         for name, genes in read_gmt(path).items():
             sets.setdefault(name, {ALIASES.get(g, g) for g in genes})
     return sets
