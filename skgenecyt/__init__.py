@@ -38,7 +38,7 @@ from .perturbation import (
 )
 from .pipeline import make_genecytnet
 from .plotting import plot_dose_response, plot_perturbation_effects
-from .preprocessing import ExpressionValidator
+from .preprocessing import ExpressionValidator, anova_f
 
 __all__ = [
     "CytokinePerturbation",
@@ -50,6 +50,7 @@ __all__ = [
     "RawCountsWarning",
     "VAETransformer",
     "__version__",
+    "anova_f",
     "attention_table",
     "benchmark",
     "coexpression_graph",

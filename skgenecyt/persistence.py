@@ -108,6 +108,7 @@ DEFAULT_TRUSTED_TYPES = (
     "skgenecyt.graph._construction.FeatureGraph",
     "skgenecyt.perturbation._transformer.CytokinePerturbation",
     "skgenecyt.perturbation._core.GeneStats",
+    "skgenecyt.preprocessing._selection.anova_f",
     # the records this module writes in place of nets and pandas objects
     "skgenecyt.persistence._SavedNet",
     "skgenecyt.persistence._SavedPandas",

@@ -23,6 +23,8 @@ import pandas as pd
 import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from skgenecyt import (
     CytokinePerturbation,
@@ -504,7 +506,8 @@ WARNING_CASES = [
          lambda p: fitted("make_genecytnet").predict_proba(_counts()),
          RawCountsWarning, r"raw counts"),
     Case("benchmark-raw-counts",
-         lambda p: benchmark({"lr": LogisticRegression()}, _counts(), Y, cv=2),
+         lambda p: benchmark({"lr": make_pipeline(StandardScaler(), LogisticRegression())},
+                             _counts(), Y, cv=2),
          RawCountsWarning, r"raw counts"),
 ]
 

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.decomposition import PCA
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
-from sklearn.feature_selection import SelectKBest, f_classif
+from sklearn.feature_selection import SelectKBest
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import Pipeline
@@ -14,6 +14,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from skgenecyt._training import seed_from_random_state
+from skgenecyt.preprocessing import anova_f
 
 #: Inverse regularisation strengths searched for the logistic regression.
 LOGISTIC_C_GRID = tuple(float(c) for c in np.logspace(-5, 2, 15))
@@ -90,7 +91,7 @@ def default_baselines(random_state=None, *, n_jobs=None, boosting=True):
         )),
     ])
     svm = Pipeline([
-        ("select", SelectKBest(f_classif, k=SELECTED_N_GENES)),
+        ("select", SelectKBest(anova_f, k=SELECTED_N_GENES)),
         ("scale", StandardScaler()),
         ("svm", CalibratedClassifierCV(
             SVC(kernel="rbf", C=1.0, gamma="scale", random_state=seed),
@@ -103,7 +104,7 @@ def default_baselines(random_state=None, *, n_jobs=None, boosting=True):
     models = {"logistic_regression": logistic, "svm_rbf": svm, "random_forest": forest}
     if boosting:
         models["gradient_boosting"] = Pipeline([
-            ("select", SelectKBest(f_classif, k=SELECTED_N_GENES)),
+            ("select", SelectKBest(anova_f, k=SELECTED_N_GENES)),
             ("boosting", HistGradientBoostingClassifier(random_state=seed)),
         ])
     return models

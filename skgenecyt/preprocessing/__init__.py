@@ -1,5 +1,6 @@
-"""Preprocessing: checks on expression input as a pipeline step."""
+"""Preprocessing: checks on expression input and in-fold gene selection scores."""
 
+from ._selection import anova_f
 from ._validator import ExpressionValidator
 
-__all__ = ["ExpressionValidator"]
+__all__ = ["ExpressionValidator", "anova_f"]

@@ -118,7 +118,8 @@ def test_prior_graph_by_name_with_unknown_genes():
     # A fitted graph can be passed on as a prior (matched by name).
     again = clone(GATClassifier(**FAST, graph=clf.graph_)).fit(X, y)
     np.testing.assert_array_equal(again.graph_.edge_index, clf.graph_.edge_index)
-    with pytest.raises(ValueError, match="no usable edge"):
+    with pytest.raises(ValueError, match="no usable edge"), \
+            pytest.warns(UserWarning, match="1 of 1 prior edges"):
         GATClassifier(**FAST, graph=[("A", "B")]).fit(X, y)
 
 
@@ -128,7 +129,8 @@ def test_features_that_differ_at_predict_time_are_named():
     renamed = X.rename(columns={"g3": "IL6"})
     with pytest.raises(ValueError, match=r"(?s)unseen at fit time.*IL6.*missing.*g3"):
         clf.predict(renamed)
-    with pytest.raises(ValueError, match="11 features"):
+    with pytest.raises(ValueError, match="11 features"), \
+            pytest.warns(UserWarning, match="does not have valid feature names"):
         clf.predict(X.to_numpy()[:, :11])
 
 
