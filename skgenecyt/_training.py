@@ -26,12 +26,18 @@ import pandas as pd
 import torch
 from sklearn.utils import check_random_state
 from skorch import NeuralNet
-from skorch.callbacks import EarlyStopping
+from skorch.callbacks import EarlyStopping, PrintLog
 from skorch.dataset import ValidSplit
 
 from skgenecyt._sklearn_compat import Interval
 
-__all__ = ["TorchEstimatorMixin", "seed_from_random_state", "seeded", "torch_threads"]
+__all__ = [
+    "RowBatches",
+    "TorchEstimatorMixin",
+    "seed_from_random_state",
+    "seeded",
+    "torch_threads",
+]
 
 #: Parameter constraints shared by every torch-backed estimator.
 TRAINING_PARAMETER_CONSTRAINTS = {
@@ -104,6 +110,75 @@ def _validation_split(n_samples, y, fraction, stratify, seed):
             stratify = False
     # ValidSplit wants a float fraction; give the exact count as a fraction.
     return ValidSplit(cv=n_valid / n_samples, stratified=stratify, random_state=seed)
+
+
+class RowBatches:
+    """Mini-batches of rows sliced from tensors: skorch's ``iterator_train``/``iterator_valid``.
+
+    skorch's default iterator, a torch ``DataLoader`` over a skorch
+    ``Dataset``, fetches and converts every row on its own and then stacks
+    the rows into a batch. For a few hundred rows of a few dozen values that
+    costs more than the optimisation step itself. Here the rows become
+    tensors once, when skorch creates the iterator (once per fit), and every
+    batch is one ``index_select`` (a slice when not shuffling); skorch moves
+    it to the net's device.
+
+    Shuffling draws from torch's global generator exactly what
+    ``DataLoader(shuffle=True)`` draws (a base seed for worker processes,
+    then a seed for the permutation), and every pass draws the base seed as
+    a ``DataLoader`` does: a seeded fit sees the same batches, and so trains
+    the same model, as with skorch's default iterator.
+
+    Parameters
+    ----------
+    dataset : skorch.dataset.Dataset or torch.utils.data.Subset of one
+        What skorch passes: the arrays given to ``fit``, or the part of them
+        a train split selected. Targets are required.
+    batch_size : int
+        Rows per batch; the last batch holds the rest.
+    shuffle : bool, default=False
+        A fresh random order of the rows on every pass.
+    """
+
+    def __init__(self, dataset, batch_size, shuffle=False):
+        self.X, self.y = _dataset_tensors(dataset)
+        self.batch_size = int(batch_size)
+        self.shuffle = shuffle
+
+    def __len__(self):
+        return math.ceil(len(self.X) / self.batch_size)
+
+    def __iter__(self):
+        n_rows, size = len(self.X), self.batch_size
+        _draw_seed()  # the DataLoader iterator's base seed
+        if not self.shuffle:
+            for start in range(0, n_rows, size):
+                yield self.X[start:start + size], self.y[start:start + size]
+            return
+        order = torch.randperm(n_rows, generator=torch.Generator().manual_seed(_draw_seed()))
+        for start in range(0, n_rows, size):
+            rows = order[start:start + size]
+            yield self.X.index_select(0, rows), self.y.index_select(0, rows)
+
+
+def _draw_seed():
+    return int(torch.empty((), dtype=torch.int64).random_().item())
+
+
+def _dataset_tensors(dataset):
+    """X and y of a skorch dataset (or of a subset of one) as CPU tensors."""
+    rows = None
+    if isinstance(dataset, torch.utils.data.Subset):
+        dataset, rows = dataset.dataset, torch.as_tensor(np.asarray(dataset.indices))
+    if dataset.y is None:
+        raise ValueError("RowBatches needs targets: pass y to fit.")
+    tensors = []
+    for values in (dataset.X, dataset.y):
+        if isinstance(values, np.ndarray) and not values.flags.writeable:
+            values = values.copy()  # torch.as_tensor warns on read-only memory
+        tensor = torch.as_tensor(values)
+        tensors.append(tensor if rows is None else tensor.index_select(0, rows))
+    return tuple(tensors)
 
 
 class _ThreadPolicy:
@@ -211,8 +286,8 @@ class TorchEstimatorMixin:
                 X.shape[0], y, self.validation_fraction, stratify, seed
             )
             callbacks.append(
-                ("early_stopping", EarlyStopping(
-                    monitor="valid_loss", patience=self.patience, load_best=True,
+                ("early_stopping", _EarlyStopping(
+                    monitor="valid_loss", patience=self.patience,
                     sink=print if self.verbose else _silent,
                 ))
             )
@@ -226,11 +301,15 @@ class TorchEstimatorMixin:
             lr=self.lr,
             max_epochs=self.max_epochs,
             batch_size=self.batch_size,
+            iterator_train=RowBatches,
             iterator_train__shuffle=True,
+            iterator_valid=RowBatches,
             train_split=train_split,
             callbacks=callbacks,
             device=self.device,
             verbose=int(self.verbose),
+            # skorch formats a table of every epoch even when it prints nothing.
+            callbacks__print_log=None if not self.verbose else PrintLog(),
             **params,
         )
         with seeded(seed, self.device), torch_threads(num_threads):
@@ -309,6 +388,38 @@ def _call_in_batches(fn, module, X, batch_size, device):
     if isinstance(outputs[0], tuple):
         return tuple(torch.cat(parts) for parts in zip(*outputs))
     return torch.cat(outputs)
+
+
+class _EarlyStopping(EarlyStopping):
+    """skorch's early stopping, keeping the best weights as plain tensor copies.
+
+    skorch's ``load_best`` deep-copies the whole state dict at every
+    improvement, fixed buffers included (the VAE's principal axes: megabytes
+    per copy, at most epochs). Only the parameters change in training, so
+    only they are copied here, and they are restored when training ends.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(load_best=False, **kwargs)
+
+    def on_train_begin(self, net, **kwargs):
+        super().on_train_begin(net, **kwargs)
+        self.best_parameters_ = None
+
+    def on_epoch_end(self, net, **kwargs):
+        super().on_epoch_end(net, **kwargs)  # raises KeyboardInterrupt to stop
+        if self.best_epoch_ == len(net.history):  # this epoch improved
+            self.best_parameters_ = [p.detach().clone() for p in net.module_.parameters()]
+
+    def on_train_end(self, net, **kwargs):
+        super().on_train_end(net, **kwargs)
+        if self.best_parameters_ is not None and self.best_epoch_ != len(net.history):
+            with torch.no_grad():
+                for param, best in zip(net.module_.parameters(), self.best_parameters_):
+                    param.copy_(best)
+            self._sink(f"Restoring best model from epoch {self.best_epoch_}.",
+                       verbose=net.verbose)
+        self.best_parameters_ = None  # not kept in the fitted net (nor in its pickles)
 
 
 def _silent(*args, **kwargs):
