@@ -36,6 +36,8 @@ from torch import nn
 from torch_geometric.utils import add_self_loops as pyg_add_self_loops
 from torch_geometric.utils import remove_self_loops, scatter, softmax
 
+from ._dropout import Dropout
+
 __all__ = [
     "AttentionReadout",
     "GATNet",
@@ -480,7 +482,7 @@ class GATNet(nn.Module):
             self.skips.append(skip)
             in_channels = hidden_channels
         self.readout = AttentionReadout(hidden_channels) if readout == "attention" else None
-        self.dropout = nn.Dropout(dropout)
+        self.dropout = Dropout(dropout)
         self.head = nn.Linear(hidden_channels, n_classes)
 
     def tokens(self, X):
