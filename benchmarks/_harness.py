@@ -5,7 +5,8 @@ the same run on the same machine, so the printed figure is a ratio that stays
 meaningful on shared, noisy machines. Timed sides run alternately, several
 rounds each (:func:`alternate`): both see the same load, and the figure is the
 median of the per-round ratios, with the median seconds of each side for
-context. Peak memory is measured in a fresh subprocess.
+context, and their CPU seconds (which the load disturbs less). Peak memory
+is measured in a fresh subprocess.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class Figure:
     note: str = ""
     ratios: list = field(default_factory=list)
     skipped: str = ""
+    cpu_seconds: list = field(default_factory=list)  # CPU time of [value, reference]
 
     @property
     def ratio(self) -> float:
@@ -80,23 +82,46 @@ def timed(fn) -> float:
     return time.perf_counter() - start
 
 
-def alternate(measured, reference, rounds: int = 5, warmup: bool = True):
+@dataclass
+class Timing:
+    """Medians of alternated rounds: wall seconds, per-round ratios and CPU seconds."""
+
+    value: float
+    reference: float
+    ratios: list
+    cpu_value: float
+    cpu_reference: float
+
+    def fields(self) -> dict:
+        """The Figure fields this timing fills."""
+        return {"value": self.value, "reference": self.reference, "ratios": self.ratios,
+                "cpu_seconds": [self.cpu_value, self.cpu_reference]}
+
+
+def alternate(measured, reference, rounds: int = 5, warmup: bool = True) -> Timing:
     """Time ``measured()`` and ``reference()`` in turn, ``rounds`` times each.
 
-    Returns ``(value, reference, ratios)``: the median wall times of both
-    sides and the ratio of each round (measured / reference). Alternating
-    makes both sides see the same load on a shared machine; the median of the
-    rounds keeps one disturbed round from deciding the figure. With
-    ``warmup`` each side runs once first, untimed (imports, caches, the
-    allocator's first pages).
+    Returns the median wall times of both sides, the ratio of each round
+    (measured / reference) and the median CPU times of both sides (this
+    process, all its threads). Alternating makes both sides see the same load
+    on a shared machine; the median of the rounds keeps one disturbed round
+    from deciding the figure. With ``warmup`` each side runs once first,
+    untimed (imports, caches, the allocator's first pages).
     """
     if warmup:
         measured()
         reference()
-    pairs = [(timed(measured), timed(reference)) for _ in range(rounds)]
-    values, references = zip(*pairs)
-    return (statistics.median(values), statistics.median(references),
-            [v / r for v, r in pairs])
+    rows = [(*_wall_and_cpu(measured), *_wall_and_cpu(reference)) for _ in range(rounds)]
+    walls, cpus, ref_walls, ref_cpus = zip(*rows)
+    median = statistics.median
+    return Timing(median(walls), median(ref_walls), [w / r for w, r in zip(walls, ref_walls)],
+                  median(cpus), median(ref_cpus))
+
+
+def _wall_and_cpu(fn):
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def best_time(fn, repeat: int = 3) -> float:

@@ -43,9 +43,12 @@ def _line(name, fig):
     spread = ""
     if len(fig.ratios) > 1:
         spread = f", rounds {min(fig.ratios):.3g} to {max(fig.ratios):.3g}"
+    cpu = ""
+    if fig.cpu_seconds:
+        cpu = f", CPU {fig.cpu_seconds[0]:.4g} vs {fig.cpu_seconds[1]:.4g} s"
     return (f"{mark} {name:<12} {fig.name:<52} ratio {fig.ratio:8.3f} "
             f"({goal}{spread}; {fig.value:.4g} vs {fig.reference:.4g} "
-            f"{fig.unit}) {fig.note}")
+            f"{fig.unit}{cpu}) {fig.note}")
 
 
 def main(argv=None) -> int:

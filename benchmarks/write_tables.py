@@ -63,8 +63,8 @@ def main(argv=None) -> int:
 def render(runs, sources) -> str:
     """The Markdown table of every figure, and a note per run on where it was measured."""
     lines = [
-        "| benchmark | figure | target | measured ratio (median) | rounds (min to max) "
-        "| median values | met |",
+        "| benchmark | figure | target | measured ratio (median) | rounds: min to max (n) "
+        "| median values (wall; CPU) | met |",
         "|---|---|---|---|---|---|---|",
     ]
     several = len(runs) > 1
@@ -87,6 +87,8 @@ def _row(fig, mark) -> str:
     ratios = fig.get("ratios") or []
     spread = f"{_num(min(ratios))} to {_num(max(ratios))} ({len(ratios)})" if ratios else "1"
     values = f"{_num(fig['value'])} vs {_num(fig['reference'])} {fig['unit']}"
+    if fig.get("cpu_seconds"):
+        values += f" (CPU {_num(fig['cpu_seconds'][0])} vs {_num(fig['cpu_seconds'][1])} s)"
     met = "info" if fig["target"] is None else "yes" if fig["passed"] else "**no**"
     return (f"| {fig['benchmark']} | {name} | {_target(fig)} | {_num(fig['ratio'])} | {spread} "
             f"| {values} | {met} |")
