@@ -71,6 +71,8 @@ def test_file_names_skgenecyt_types_by_public_names(fitted, tmp_path):
     ours = {m for m in modules if m.split(".")[0] == "skgenecyt"}
     assert ours == {"skgenecyt", "skgenecyt.persistence"}  # no private module
     assert model_metadata(path)["estimator"] == "sklearn.pipeline.Pipeline"
+    gat = save_model(fitted["gat"], tmp_path / "gat.skgenecyt")
+    assert model_metadata(gat)["estimator"] == "skgenecyt.GATClassifier"
 
 
 def test_scikit_learn_scoring_function_is_named_by_its_public_path(data, tmp_path):
