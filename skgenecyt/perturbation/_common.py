@@ -19,8 +19,8 @@ from sklearn.utils.validation import FLOAT_DTYPES, check_array, check_is_fitted
 
 from skgenecyt._sklearn_compat import Interval, StrOptions
 from skgenecyt._validation import non_numeric_columns, non_numeric_error
+from skgenecyt.datasets._modules import locate_modules, resolve_modules
 
-from ._modules import match_modules, resolve_modules
 from ._null import draw_null_sets
 from ._summary_stats import (
     bootstrap_means,
@@ -165,7 +165,7 @@ def modules_and_nulls(inputs, modules, *, n_null, null_bins, level, random_state
     """
     n_features = inputs.values.shape[1]
     names = None if inputs.columns is None else list(inputs.columns)
-    matched = match_modules(resolve_modules(modules), names, n_features)
+    matched = locate_modules(resolve_modules(modules), names, n_features=n_features)
     seed = stream_seeds(random_state)
     null_sets = draw_null_sets(matched, n_features, n_null, seed, level, null_bins)
     return matched, seed, null_sets

@@ -7,6 +7,7 @@ from numbers import Real
 import numpy as np
 
 from skgenecyt._sklearn_compat import HasMethods, Interval, StrOptions, validate_params
+from skgenecyt.datasets._modules import resolve_modules
 
 from ._batch import StackedPredictor
 from ._common import (
@@ -18,7 +19,6 @@ from ._common import (
     passes_names,
 )
 from ._core import MODES, fit_gene_stats, perturb_values
-from ._modules import resolve_modules
 
 #: The default doses of :func:`dose_response`: -2 to 2 in steps of 0.5.
 DEFAULT_DOSES = tuple(np.linspace(-2, 2, 9))

@@ -16,6 +16,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch
 
 from skgenecyt._sklearn_compat import HasMethods, StrOptions, validate_params
+from skgenecyt.datasets._modules import locate_modules
 
 from ._batch import StackedPredictor
 from ._common import (
@@ -27,7 +28,6 @@ from ._common import (
     passes_names,
 )
 from ._core import fit_gene_stats
-from ._modules import match_modules
 
 METHODS = ("mean_difference", "regression")
 
@@ -318,7 +318,7 @@ def latent_module_direction(pipeline, X_train, module, *, modules=None,
     head, _, directions = _latent_setup(pipeline, values, columns, latent_step, method)
     name, genes = select_module(module, modules)
     names = None if columns is None else list(columns)
-    (matched,) = match_modules({name: genes}, names, values.shape[1])
+    (matched,) = locate_modules({name: genes}, names, n_features=values.shape[1])
     step, r2 = directions(matched.indices)
     norm = np.linalg.norm(step)
     decoded = None

@@ -7,10 +7,10 @@ import warnings
 from sklearn.utils import Bunch
 
 from skgenecyt.datasets import LowCoverageWarning
+from skgenecyt.datasets._modules import coverage_frame, locate_modules, resolve_modules
 
 from ._common import as_expression
 from ._effects import DEFAULT_DOSES, dose_response, perturbation_effects
-from ._modules import coverage_frame, match_modules, resolve_modules
 
 #: Effects on P(RA) of the IL-6, TNF and IL-1beta modules reported in the
 #: GeneCytNet paper, ``module -> (mean, sd)``; its protocol is not published.
@@ -76,7 +76,7 @@ def perturbation_summary(
     resolved = resolve_modules(modules)
     values, columns, _ = as_expression(X)
     names = None if columns is None else list(columns)
-    coverage = coverage_frame(match_modules(resolved, names, values.shape[1]))
+    coverage = coverage_frame(locate_modules(resolved, names, n_features=values.shape[1]))
     common = dict(mode=mode, on=on, X_train=X_train, y_train=y_train, pos_label=pos_label,
                   n_bootstrap=n_bootstrap, random_state=random_state, n_jobs=n_jobs)
     curve = None
