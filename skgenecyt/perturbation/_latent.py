@@ -19,7 +19,7 @@ from skgenecyt._sklearn_compat import HasMethods, StrOptions, validate_params
 from skgenecyt.datasets._modules import locate_modules
 
 from ._batch import StackedPredictor
-from ._common import (
+from ._effects import (
     SHARED_CONSTRAINTS,
     as_expression,
     check_inputs,
@@ -27,7 +27,7 @@ from ._common import (
     modules_and_nulls,
     passes_names,
 )
-from ._core import fit_gene_stats
+from ._modes import fit_gene_stats
 
 METHODS = ("mean_difference", "regression")
 

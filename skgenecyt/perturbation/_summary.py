@@ -9,8 +9,7 @@ from sklearn.utils import Bunch
 from skgenecyt.datasets import LowCoverageWarning
 from skgenecyt.datasets._modules import coverage_frame, locate_modules, resolve_modules
 
-from ._common import as_expression
-from ._effects import DEFAULT_DOSES, dose_response, perturbation_effects
+from ._effects import DEFAULT_DOSES, as_expression, dose_response, perturbation_effects
 
 #: Effects on P(RA) of the IL-6, TNF and IL-1beta modules reported in the
 #: GeneCytNet paper, ``module -> (mean, sd)``; its protocol is not published.

@@ -15,7 +15,7 @@ from skgenecyt._sklearn_compat import Interval, StrOptions, _fit_context
 from skgenecyt._validation import check_frame
 from skgenecyt.datasets._modules import locate_modules, resolve_modules
 
-from ._core import MODES, GeneStats, fit_gene_stats, perturb_values
+from ._modes import MODES, GeneStats, fit_gene_stats, perturb_values
 
 
 def select_module(module, modules):
