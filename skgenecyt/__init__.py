@@ -30,6 +30,7 @@ from .model_selection import benchmark, default_baselines
 from .persistence import ModelVersionWarning, load_model, save_model
 from .perturbation import (
     CytokinePerturbation,
+    ModuleNotUsedWarning,
     dose_response,
     latent_module_direction,
     latent_perturbation_effects,
@@ -47,6 +48,7 @@ __all__ = [
     "GATClassifier",
     "LowCoverageWarning",
     "ModelVersionWarning",
+    "ModuleNotUsedWarning",
     "RawCountsWarning",
     "VAETransformer",
     "__version__",

@@ -16,7 +16,7 @@ gene and latent perturbation, :func:`perturbation_effects`,
 :mod:`skgenecyt.datasets`.
 """
 
-from ._effects import DEFAULT_DOSES, dose_response, perturbation_effects
+from ._effects import DEFAULT_DOSES, ModuleNotUsedWarning, dose_response, perturbation_effects
 from ._latent import latent_module_direction, latent_perturbation_effects
 from ._summary import PAPER_EFFECTS, perturbation_summary
 from ._transformer import CytokinePerturbation
@@ -25,6 +25,7 @@ __all__ = [
     "DEFAULT_DOSES",
     "PAPER_EFFECTS",
     "CytokinePerturbation",
+    "ModuleNotUsedWarning",
     "dose_response",
     "latent_module_direction",
     "latent_perturbation_effects",

@@ -5,18 +5,22 @@
 :func:`~skgenecyt.perturbation.latent_perturbation_effects` (latent codes
 moved) differ only in how a perturbed copy of the rows is made and predicted.
 Checking the inputs, locating the modules and drawing their null gene sets
-from the one seed, summarising the per-sample changes and assembling the table
-are done here for all of them.
+from the one seed, finding which module genes the model uses at all,
+summarising the per-sample changes and assembling the table are done here for
+all of them.
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
+from sklearn.feature_selection import SelectorMixin
+from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import FLOAT_DTYPES, check_array, check_is_fitted
 
 from skgenecyt._sklearn_compat import HasMethods, Interval, StrOptions, validate_params
@@ -206,6 +210,156 @@ def compute_effects(predict_jobs, matched, shifts, null_sets, *, n_bootstrap,
     return rows, np.array(per_sample)
 
 
+class ModuleNotUsedWarning(UserWarning):
+    """Warning raised when a fitted model uses none of a module's genes.
+
+    Perturbing such a module cannot change the model's output, so its effect
+    is zero by construction: it says nothing about the cytokine, only that the
+    model (for example after an in-fold feature selection) never sees these
+    genes.
+    """
+
+
+#: Rows on which each module gene is shifted alone to see whether a model
+#: uses it, and the smallest change of P(RA) that counts as a change (float32
+#: models can differ in the last bits between batches).
+_USAGE_ROWS = 16
+_USAGE_TOLERANCE = 1e-6
+
+
+def _selected_inputs(estimator, n_features):
+    """Boolean mask of the input columns that pass a pipeline's selection, or None.
+
+    The steps before the final estimator are followed while each one keeps
+    its columns (``"passthrough"``, or output names equal to its input names,
+    as scalers have) or keeps a subset of them (a ``SelectorMixin`` such as
+    ``SelectKBest``, through ``get_support``; or any step whose output names
+    are some of its input names). The first other step (an encoder, a
+    projection) ends the walk: every column that reaches it counts as used.
+    None when the estimator is not a Pipeline or no step dropped a column.
+    """
+    if not isinstance(estimator, Pipeline):
+        return None
+    names = getattr(estimator, "feature_names_in_", None)
+    if names is None:
+        names = [f"x{i}" for i in range(n_features)]
+    names = np.asarray(names, dtype=object)
+    kept = np.arange(n_features)  # the input column behind each current column
+    for _, step in estimator.steps[:-1]:
+        if step is None or isinstance(step, str):  # "passthrough"
+            continue
+        if isinstance(step, SelectorMixin):
+            support = np.asarray(step.get_support(), dtype=bool)
+            if support.shape != kept.shape:
+                break
+            kept, names = kept[support], names[support]
+            continue
+        try:
+            out = list(step.get_feature_names_out(names))
+        except (AttributeError, TypeError, ValueError):
+            break
+        position = {name: i for i, name in enumerate(names)}
+        if len(position) < len(names) or len(set(out)) < len(out) or not set(out) <= set(position):
+            break
+        pick = np.array([position[name] for name in out], dtype=np.intp)
+        kept, names = kept[pick], names[pick]
+    if len(kept) == n_features:
+        return None
+    mask = np.zeros(n_features, dtype=bool)
+    mask[kept] = True
+    return mask
+
+
+def model_gene_usage(estimator, X, genes, *, scale=None, columns=None, pos_index=1,
+                     max_batch_bytes=256 * 2**20, n_jobs=None):
+    """Which of ``genes`` a fitted classifier uses: a boolean per gene.
+
+    For a Pipeline whose leading steps select columns (see
+    :func:`_selected_inputs`), a gene is used when it passes the selection.
+    For any other estimator it is found out: each gene alone is shifted by
+    ``scale`` (one training standard deviation) in up to ``_USAGE_ROWS``
+    rows of ``X``, and the gene is used when P(RA) of any of these rows moves
+    by more than ``_USAGE_TOLERANCE``.
+
+    Parameters
+    ----------
+    estimator : fitted classifier
+    X : ndarray of shape (n_samples, n_features)
+        Rows to test on (e.g. the rows that are perturbed).
+    genes : array-like of int
+        Column indices of the genes to test.
+    scale : ndarray of shape (n_features,), default=None
+        Shift of each gene; None uses the standard deviation over ``X``.
+        Zero entries (constant genes) shift by 1.
+    columns : pandas.Index, default=None
+        Column names to pass the estimator, as in ``StackedPredictor``.
+    pos_index : int, default=1
+        Column of ``predict_proba`` that holds P(RA).
+    max_batch_bytes, n_jobs
+        As in :func:`perturbation_effects`.
+
+    Returns
+    -------
+    used : ndarray of bool of shape (len(genes),)
+    """
+    genes = np.asarray(genes, dtype=np.intp)
+    selected = _selected_inputs(estimator, X.shape[1])
+    if selected is not None:
+        return selected[genes]
+    if len(genes) == 0:
+        return np.zeros(0, dtype=bool)
+    rows = X[np.unique(np.linspace(0, len(X) - 1, min(len(X), _USAGE_ROWS)).round().astype(int))]
+    scale = rows.std(axis=0) if scale is None else np.asarray(scale)
+    step = np.where(scale[genes] > 0, scale[genes], 1.0)
+
+    def shift_one_gene(segment, job):  # job -1 is the unperturbed baseline
+        if job < 0:
+            return genes[:0]
+        segment[:, genes[job]] += step[job]
+        return genes[job : job + 1]
+
+    predictor = StackedPredictor(estimator.predict_proba, np.ascontiguousarray(rows), columns,
+                                 shift_one_gene, pos_index, max_batch_bytes)
+    proba = predictor([-1, *range(len(genes))], n_jobs)
+    return np.abs(proba[1:] - proba[0]).max(axis=1) > _USAGE_TOLERANCE
+
+
+def module_usage(estimator, inputs, matched, scale, *, max_batch_bytes, n_jobs):
+    """The per-module columns ``n_genes_used`` and ``model_coverage`` of the effects table.
+
+    Returns ``column -> {module name: value}``, as ``effects_table`` takes
+    them; the genes are tested on the rows that are perturbed.
+    """
+    genes = np.unique(np.concatenate([m.indices for m in matched]))
+    used = model_gene_usage(
+        estimator, inputs.values[inputs.perturbed], genes, scale=scale,
+        columns=inputs.columns if passes_names(estimator) else None,
+        pos_index=inputs.pos_index, max_batch_bytes=max_batch_bytes, n_jobs=n_jobs,
+    )
+    is_used = np.zeros(inputs.values.shape[1], dtype=bool)
+    is_used[genes[used]] = True
+    n_used = {m.name: int(is_used[m.indices].sum()) for m in matched}
+    return {"n_genes_used": n_used,
+            "model_coverage": {m.name: n_used[m.name] / len(m.genes) for m in matched}}
+
+
+def invisible_modules(matched, usage):
+    """Names of the modules of which the model uses no gene, with a warning naming them."""
+    hidden = [m for m in matched if usage["n_genes_used"][m.name] == 0]
+    if hidden:
+        details = ", ".join(f"{m.name} (0 of {len(m.genes)} genes)" for m in hidden)
+        warnings.warn(
+            f"The model uses none of the genes of module(s) {details}, so perturbing them "
+            "cannot change its output: their effect is 0 by construction and says nothing "
+            "about the cytokine. Their rows have visible=False and no confidence interval or "
+            "p-value. A feature selection inside the model (e.g. SelectKBest) probably "
+            "dropped these genes; see the n_genes_used column.",
+            ModuleNotUsedWarning,
+            stacklevel=4,
+        )
+    return {m.name for m in hidden}
+
+
 COLUMNS = [
     "module", "shift", "mode", "on", "n_samples", "n_genes", "coverage",
     "delta_mean", "delta_sd", "delta_se", "ci_low", "ci_high",
@@ -227,13 +381,17 @@ def deltas_frame(per_sample, rows, index):
 
 
 def effects_table(inputs, predict_jobs, matched, null_sets, seed, *, mode, n_bootstrap,
-                  confidence_level, alternative, n_jobs, return_deltas, per_module=None):
+                  confidence_level, alternative, n_jobs, return_deltas, per_module=None,
+                  hidden=frozenset()):
     """The effects table (and, with ``return_deltas``, the per-sample deltas).
 
     ``predict_jobs`` is as in :func:`compute_effects`; ``mode`` fills the
     ``mode`` column and ``per_module`` (``column -> {module name: value}``)
-    adds columns after the standard ones.
+    adds columns after the standard ones. The modules named in ``hidden``
+    (the model uses none of their genes) get no null, which is not predicted,
+    and no interval or p-value.
     """
+    null_sets = {name: sets[:0] if name in hidden else sets for name, sets in null_sets.items()}
     rows, per_sample = compute_effects(
         predict_jobs, matched, inputs.shifts, null_sets, n_bootstrap=n_bootstrap,
         confidence_level=confidence_level, alternative=alternative, seed=seed, n_jobs=n_jobs,
@@ -242,6 +400,8 @@ def effects_table(inputs, predict_jobs, matched, null_sets, seed, *, mode, n_boo
         row.update(mode=mode, on=inputs.on, n_samples=int(inputs.perturbed.sum()))
         row.update({column: values[row["module"]] for column, values in
                     (per_module or {}).items()})
+        if row["module"] in hidden:
+            row.update(delta_se=np.nan, ci_low=np.nan, ci_high=np.nan)
     table = effects_frame(rows)
     if return_deltas:
         return table, deltas_frame(per_sample, rows, inputs.index[inputs.perturbed])
@@ -360,12 +520,22 @@ def perturbation_effects(
     effects : DataFrame
         One row per (module, shift), columns: ``module, shift, mode, on,
         n_samples, n_genes, coverage, delta_mean, delta_sd, delta_se, ci_low,
-        ci_high, null_mean, null_sd, null_low, null_high, z, p_value``.
+        ci_high, null_mean, null_sd, null_low, null_high, z, p_value,
+        n_genes_used, model_coverage, visible``.
+        ``n_genes`` counts the module's genes present in ``X`` and
+        ``coverage`` is their share of the module's definition.
         ``delta_sd`` is the per-sample standard deviation, ``delta_se`` the
         bootstrap standard error of the mean; ``null_low``/``null_high`` bound
         the central ``confidence_level`` range of the null means; ``z`` is
         ``(delta_mean - null_mean) / null_sd``; ``p_value`` is
         ``(1 + #extreme null sets) / (1 + n_null)``.
+        ``n_genes_used`` counts the present module genes that the model uses
+        (see Notes), ``model_coverage`` is ``n_genes_used / n_genes`` and
+        ``visible`` is False when the model uses none of them: such a
+        module's effect is 0 by construction, so its row has no interval,
+        null or p-value (NaN in ``delta_se``, ``ci_low``, ``ci_high``, the
+        ``null_*`` columns, ``z`` and ``p_value``) and a
+        :class:`ModuleNotUsedWarning` names it.
     deltas : DataFrame, only with ``return_deltas=True``
         Per-sample deltas: rows are the perturbed samples (``X``'s index),
         columns a ``(module, shift)`` MultiIndex.
@@ -391,9 +561,27 @@ def perturbation_effects(
     either direction, than a random gene set of its size does; the smallest
     attainable p-value is ``1 / (1 + n_null)``.
 
+    What the model can see. A model may ignore some genes: GeneCytNet keeps
+    only the genes its in-fold selection picked, a sparse model zeroes some
+    coefficients. A module none of whose genes the model uses has an effect of
+    exactly 0 whatever the cytokine does, and a p-value against random gene
+    sets would read as "no effect" when it means "not looked at"; hence
+    ``visible`` and the missing p-value. For a Pipeline whose leading steps
+    select columns (any ``SelectorMixin`` such as ``SelectKBest``, with
+    ``"passthrough"`` steps and column-keeping transformers such as
+    ``StandardScaler`` around them), a gene is used when it passes the
+    selection. For any other estimator, each module gene alone is shifted by
+    one training standard deviation in up to 16 of the perturbed rows, and it
+    is used when P(RA) of any of them changes by more than ``1e-6``; a model
+    whose response to single genes is a step function (a tree) can be
+    counted as ignoring a gene whose single shift crosses no threshold.
+
     Efficiency. The perturbed copies (modules x shifts x (1 + n_null)) are
     stacked and predicted in blocks of at most ``max_batch_bytes``; the
-    bootstrap reuses the per-sample deltas and never predicts again.
+    bootstrap reuses the per-sample deltas and never predicts again. The
+    null of a module the model does not see is not predicted. Finding which
+    genes the model uses costs nothing for a Pipeline that selects columns,
+    and one perturbed copy of up to 16 rows per module gene otherwise.
 
     Examples
     --------
@@ -433,10 +621,14 @@ def perturbation_effects(
         inputs.columns if passes_names(estimator) else None,
         perturb, inputs.pos_index, max_batch_bytes,
     )
+    usage = module_usage(estimator, inputs, matched, stats.scale,
+                         max_batch_bytes=max_batch_bytes, n_jobs=n_jobs)
+    hidden = invisible_modules(matched, usage)
+    usage["visible"] = {m.name: m.name not in hidden for m in matched}
     return effects_table(
         inputs, predictor, matched, null_sets, seed, mode=mode, n_bootstrap=n_bootstrap,
         confidence_level=confidence_level, alternative=alternative, n_jobs=n_jobs,
-        return_deltas=return_deltas,
+        return_deltas=return_deltas, per_module=usage, hidden=hidden,
     )
 
 
@@ -492,7 +684,8 @@ def dose_response(
     curve : DataFrame
         One row per (module, shift), sorted by shift within each module, with
         the columns of :func:`perturbation_effects` (``shift, delta_mean,
-        ci_low, ci_high``, ...).
+        ci_low, ci_high``, ..., ``n_genes_used, model_coverage, visible``). A
+        module the model does not use has ``visible=False`` and no interval.
 
     Examples
     --------
