@@ -15,12 +15,14 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 # Public API: each subpackage adds one import line here and its names to __all__.
 from .datasets import (
+    CohortWarning,
     LowCoverageWarning,
     RawCountsWarning,
     load_cytokine_modules,
     load_expression,
     make_ra_cohort,
     match_modules,
+    read_geo_series_matrix,
     read_gmt,
 )
 from .decomposition import VAETransformer
@@ -42,6 +44,7 @@ from .plotting import plot_dose_response, plot_perturbation_effects
 from .preprocessing import ExpressionValidator, anova_f
 
 __all__ = [
+    "CohortWarning",
     "CytokinePerturbation",
     "ExpressionValidator",
     "FeatureGraph",
@@ -73,6 +76,7 @@ __all__ = [
     "plot_dose_response",
     "plot_perturbation_effects",
     "prior_graph",
+    "read_geo_series_matrix",
     "read_gmt",
     "save_model",
 ]

@@ -1,18 +1,22 @@
-"""Datasets: cytokine modules, gene-set files, expression loading, synthetic cohorts."""
+"""Datasets: cytokine modules, gene-set files, expression and GEO loading, cohorts, simulators."""
 
 from skgenecyt._validation import RawCountsWarning
 
 from ._expression import load_expression
+from ._geo import read_geo_series_matrix
 from ._gmt import read_gmt
 from ._modules import LowCoverageWarning, load_cytokine_modules, match_modules
 from ._synthetic import make_ra_cohort
+from ._warnings import CohortWarning
 
 __all__ = [
+    "CohortWarning",
     "LowCoverageWarning",
     "RawCountsWarning",
     "load_cytokine_modules",
     "load_expression",
     "make_ra_cohort",
     "match_modules",
+    "read_geo_series_matrix",
     "read_gmt",
 ]
