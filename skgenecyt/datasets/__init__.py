@@ -2,9 +2,11 @@
 
 from skgenecyt._validation import RawCountsWarning
 
+from ._cohorts import combine_cohorts
 from ._expression import load_expression
 from ._geo import read_geo_series_matrix
 from ._gmt import read_gmt
+from ._labels import labels_from_metadata
 from ._modules import LowCoverageWarning, load_cytokine_modules, match_modules
 from ._synthetic import make_ra_cohort
 from ._warnings import CohortWarning
@@ -13,6 +15,8 @@ __all__ = [
     "CohortWarning",
     "LowCoverageWarning",
     "RawCountsWarning",
+    "combine_cohorts",
+    "labels_from_metadata",
     "load_cytokine_modules",
     "load_expression",
     "make_ra_cohort",
