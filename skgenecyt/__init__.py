@@ -23,9 +23,11 @@ from .datasets import (
     load_cytokine_modules,
     load_expression,
     make_ra_cohort,
+    make_ra_studies,
     match_modules,
     read_geo_series_matrix,
     read_gmt,
+    write_geo_studies,
 )
 from .decomposition import VAETransformer
 from .graph import FeatureGraph, GATClassifier, coexpression_graph, complete_graph, prior_graph
@@ -73,6 +75,7 @@ __all__ = [
     "load_model",
     "make_genecytnet",
     "make_ra_cohort",
+    "make_ra_studies",
     "match_modules",
     "node_importance",
     "perturbation_effects",
@@ -83,4 +86,5 @@ __all__ = [
     "read_geo_series_matrix",
     "read_gmt",
     "save_model",
+    "write_geo_studies",
 ]

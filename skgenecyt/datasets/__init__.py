@@ -5,9 +5,11 @@ from skgenecyt._validation import RawCountsWarning
 from ._cohorts import combine_cohorts
 from ._expression import load_expression
 from ._geo import read_geo_series_matrix
+from ._geo_write import write_geo_studies
 from ._gmt import read_gmt
 from ._labels import labels_from_metadata
 from ._modules import LowCoverageWarning, load_cytokine_modules, match_modules
+from ._studies import make_ra_studies
 from ._synthetic import make_ra_cohort
 from ._warnings import CohortWarning
 
@@ -20,7 +22,9 @@ __all__ = [
     "load_cytokine_modules",
     "load_expression",
     "make_ra_cohort",
+    "make_ra_studies",
     "match_modules",
     "read_geo_series_matrix",
     "read_gmt",
+    "write_geo_studies",
 ]
