@@ -417,8 +417,9 @@ def _read_geo_cohorts(args, progress):
         read_geo_series_matrix,
     )
 
-    annotations = (args.annotation or [None]) * (len(args.geo) if len(args.annotation or [])
-                                                 < 2 else 1)
+    annotations = args.annotation or [None]
+    if len(annotations) == 1:  # one platform table for every series
+        annotations = annotations * len(args.geo)
     mapping = _label_map(args.label_map)
     cohorts = {}
     for path, annotation in zip(args.geo, annotations):

@@ -167,10 +167,11 @@ def combine_cohorts(cohorts, *, min_shared=MIN_SHARED,
       names every pair of samples of different cohorts with the same id, or
       whose values on the shared genes correlate at ``duplicate_correlation``
       or more (Pearson, across genes; missing values count as the sample's
-      mean). Distinct arrays of one tissue correlate below that (about 0.95
-      to 0.99 on the log scale); technical replicates and re-processed copies
-      of one array reach it. Nothing is removed: remove one of each pair
-      yourself. When ids repeat, the combined index becomes
+      mean). Distinct arrays of one tissue correlate below that (typically
+      0.95 to 0.99 on the log scale); an array deposited again with the same
+      processing reaches it, close technical replicates can, while one array
+      processed by different methods (MAS5 and RMA, say) may stay below it.
+      Nothing is removed: remove one of each pair yourself. When ids repeat, the combined index becomes
       ``"<cohort>:<sample id>"``.
 
     Parameters

@@ -14,8 +14,9 @@ from skgenecyt._sklearn_compat import StrOptions, validate_params
 from skgenecyt._validation import listing
 
 from ._collapse import COLLAPSE_RULES, collapse_probes
+from ._expression import _existing_path
 from ._geo_platform import classify_probes, read_annotation
-from ._text_files import existing_file, find_line, line_number, read_bytes
+from ._text_files import find_line, line_number, read_bytes
 from ._warnings import CohortWarning
 
 _BEGIN = b"!series_matrix_table_begin"
@@ -47,7 +48,7 @@ class _SeriesFile:
 def _header_fields(header, first_line=1):
     """The ``!Series_``/``!Sample_`` lines of the header, their fields unquoted."""
     fields = []
-    text = header.decode("utf-8", errors="replace")
+    text = header.decode("utf-8-sig", errors="replace")
     for number, line in enumerate(text.splitlines(), start=first_line):
         if line.startswith(("!Series_", "!Sample_")):
             row = next(csv.reader([line], delimiter="\t"))
@@ -151,6 +152,8 @@ def _read_series_file(path):
         raise ValueError(f"Cannot read the table of {source}: {error}") from None
     if table.shape[1] != len(names) - 1:  # the first row was longer: taken as an index
         _check_field_counts(block, len(names), header_line, source)
+        raise ValueError(f"Cannot read the table of {source}: {table.shape[1] + 1} columns "
+                         f"for a header of {len(names)} fields.")
     # The parser fills a row that is short of fields with NaN: such rows end in NaN.
     ends_missing = np.flatnonzero(table.iloc[:, -1].isna().to_numpy())
     if len(ends_missing):
@@ -509,7 +512,7 @@ def read_geo_series_matrix(path, annotation=None, *, collapse="max_mean", log="a
     >>> geo.accession, geo.platform, geo.n_missing, geo.log_transformed
     ('GSE1', 'GPL1', 1, False)
     """
-    path = existing_file(path, "Series matrix")
+    path = _existing_path(path, "Series matrix")
     series = _read_series_file(path)
     ids, listed = _sample_ids(series)
     metadata = _metadata(series, ids, listed)

@@ -16,7 +16,8 @@ import pandas as pd
 
 from skgenecyt._validation import listing
 
-from ._text_files import existing_file, find_line, line_number, read_bytes
+from ._expression import _existing_path
+from ._text_files import find_line, line_number, read_bytes
 
 #: Recognised probe id columns (GEO, GEO series tables, Bioconductor, Illumina), by priority.
 ID_COLUMNS = ("ID", "ID_REF", "PROBEID", "Probe_Id", "ProbeSetID")
@@ -113,7 +114,7 @@ def _from_soft(data, source):
     return table, declared.group(1) if declared else None
 
 
-def _from_delimited(data, source, path):
+def _from_delimited(data, source):
     """A delimited annotation table; leading ``#``/``!``/``^`` comment lines are skipped."""
     text = data.decode("utf-8-sig", errors="replace")
     lines = text.splitlines(keepends=True)
@@ -160,13 +161,13 @@ def read_annotation(annotation, id_column=None, symbol_column=None):
             table = table.reset_index(names="ID" if table.index.name is None
                                       else str(table.index.name))  # ids kept as the index
     elif isinstance(annotation, str | os.PathLike):
-        path = existing_file(annotation, "Annotation")
+        path = _existing_path(annotation, "Annotation")
         source = repr(str(path))
         data = read_bytes(path)
         if find_line(data, _BEGIN) >= 0:
             table, platform = _from_soft(data, source)
         else:
-            table, platform = _from_delimited(data, source, path)
+            table, platform = _from_delimited(data, source)
     else:
         raise TypeError(
             "annotation must be None, a path or a pandas DataFrame, "

@@ -2,12 +2,14 @@
 
 import csv
 import gzip
+import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from skgenecyt._sklearn_compat import validate_params
 from skgenecyt._validation import listing
 
 from ._geo_platform import MULTI_SEPARATOR
@@ -126,6 +128,15 @@ def _write_annotation(path, probes, platforms):
     path.write_text(header + table.to_csv(sep="\t", lineterminator="\n"), encoding="utf-8")
 
 
+@validate_params(
+    {
+        "studies": [dict],
+        "folder": [str, os.PathLike],
+        "random_state": ["random_state"],
+        "overwrite": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def write_geo_studies(studies, folder, *, random_state=0, overwrite=False):
     """Write simulated studies as GEO series matrix files and one platform annotation.
 
@@ -184,6 +195,8 @@ def write_geo_studies(studies, folder, *, random_state=0, overwrite=False):
     ------
     FileExistsError
         If a file exists and ``overwrite`` is False.
+    ValueError
+        If ``studies`` is not the output of :func:`make_ra_studies`.
 
     See Also
     --------
@@ -199,6 +212,11 @@ def write_geo_studies(studies, folder, *, random_state=0, overwrite=False):
     >>> sorted(p.name for p in files.series.values()), files.annotation.name
     (['GSESIM1_series_matrix.txt.gz', 'GSESIM2_series_matrix.txt.gz'], 'GPLSIM_annotation.txt')
     """
+    missing = [key for key in ("cohorts", "design", "gene_offsets") if key not in studies]
+    if missing:
+        raise ValueError(
+            f"studies must be the output of make_ra_studies; it lacks {listing(missing)}."
+        )
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise NotADirectoryError(f"{str(folder)!r} exists and is not a folder.")

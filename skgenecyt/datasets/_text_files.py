@@ -7,14 +7,6 @@ from pathlib import Path
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-def existing_file(path, what):
-    """``path`` as a Path; FileNotFoundError naming ``what`` when it is not a file."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{what} file not found: {str(path)!r}.")
-    return path
-
-
 def read_bytes(path):
     """The bytes of a file, decompressed when it is gzip (told by its content, not its name)."""
     raw = Path(path).read_bytes()

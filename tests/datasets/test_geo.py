@@ -131,6 +131,17 @@ def test_gzip_is_read_and_recognised_by_content(files):
         pd.testing.assert_frame_equal(read(files / name, files / "annotation.tsv").X, plain.X)
 
 
+def test_windows_line_endings_and_a_byte_order_mark(files):
+    text = (files / "GSE99_series_matrix.txt").read_text()
+    path = files / "crlf.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    geo = read(path, files / "annotation.tsv")
+    expected = read(files / "GSE99_series_matrix.txt", files / "annotation.tsv")
+    pd.testing.assert_frame_equal(geo.X, expected.X)
+    pd.testing.assert_frame_equal(geo.metadata, expected.metadata)
+    assert geo.series["title"] == "A test series"
+
+
 def test_missing_values_are_counted_and_kept(tmp_path):
     rows = {"p1": ["null", "7.0", ""], "p2": ["5.0", "5.0", "5.0"], "p5": ["NA", "1", "2"]}
     path = tmp_path / "s.txt"

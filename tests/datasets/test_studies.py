@@ -156,6 +156,18 @@ def test_geo_probe_counts_are_as_designed(studies, geo_files):
                                 + geo.n_probes_multi_symbol + geo.n_probes_no_symbol)
 
 
+def test_write_geo_studies_wants_studies(tmp_path):
+    from skgenecyt import make_ra_cohort
+
+    cohort = make_ra_cohort(n_ra=4, n_control=4, n_holdout_ra=0, n_holdout_control=0,
+                            n_genes=200, random_state=0)
+    with pytest.raises(ValueError, match=r"output of make_ra_studies; it lacks 'cohorts'"):
+        write_geo_studies(cohort, tmp_path)
+    with pytest.raises(TypeError, match=r"'studies' parameter of write_geo_studies"):
+        write_geo_studies([cohort], tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_geo_files_are_not_overwritten_by_default(studies, geo_files):
     folder = geo_files.annotation.parent
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
