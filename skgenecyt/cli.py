@@ -220,7 +220,8 @@ def _add_fit(commands, common):
                    help="with --geo: how several probes of a gene become one (default: "
                         "max_mean, the probe with the highest mean)")
     p.add_argument("--drop-missing-genes", action="store_true",
-                   help="leave out genes with missing values (the model needs complete data)")
+                   help="with --geo: leave out genes with missing values (the model needs "
+                        "complete data; an expression file with missing values is refused)")
     p.add_argument("--expression-out", type=Path, metavar="FILE",
                    help="also write the samples x genes table the model was fitted on "
                         "(.csv, .tsv, optionally .gz) and STEM.labels.csv beside it, which "
