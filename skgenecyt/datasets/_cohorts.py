@@ -171,8 +171,8 @@ def combine_cohorts(cohorts, *, min_shared=MIN_SHARED,
       0.95 to 0.99 on the log scale); an array deposited again with the same
       processing reaches it, close technical replicates can, while one array
       processed by different methods (MAS5 and RMA, say) may stay below it.
-      Nothing is removed: remove one of each pair yourself. When ids repeat, the combined index becomes
-      ``"<cohort>:<sample id>"``.
+      Nothing is removed: remove one of each pair yourself. When ids
+      repeat, the combined index becomes ``"<cohort>:<sample id>"``.
 
     Parameters
     ----------
