@@ -41,11 +41,11 @@ from .perturbation import (
     latent_module_direction,
     latent_perturbation_effects,
     perturbation_effects,
-    perturbation_summary,
 )
 from .pipeline import make_genecytnet
 from .plotting import plot_dose_response, plot_perturbation_effects
 from .preprocessing import ExpressionValidator, anova_f
+from .report import perturbation_summary
 
 __all__ = [
     "CohortWarning",

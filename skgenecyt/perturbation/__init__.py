@@ -18,17 +18,14 @@ gene and latent perturbation, :func:`perturbation_effects`,
 
 from ._effects import DEFAULT_DOSES, ModuleNotUsedWarning, dose_response, perturbation_effects
 from ._latent import latent_module_direction, latent_perturbation_effects
-from ._summary import PAPER_EFFECTS, perturbation_summary
 from ._transformer import CytokinePerturbation
 
 __all__ = [
     "DEFAULT_DOSES",
-    "PAPER_EFFECTS",
     "CytokinePerturbation",
     "ModuleNotUsedWarning",
     "dose_response",
     "latent_module_direction",
     "latent_perturbation_effects",
     "perturbation_effects",
-    "perturbation_summary",
 ]
