@@ -84,13 +84,13 @@ effects[columns].round(3)
 # published effects are drawn beside ours for orientation (its cohort has
 # 15,000 genes, ours 3,000 here).
 from skgenecyt import plot_perturbation_effects
+from skgenecyt.report import PAPER
 
-paper = {"IL6": (0.12, 0.03), "TNF": (0.08, 0.02), "IL1B": (0.06, 0.02)}
 fig, ax = plt.subplots(figsize=(6.4, 3.2))
 plot_perturbation_effects(
     effects,
     ax=ax,
-    reference=paper,
+    reference=PAPER["effects"],
     title="Shift of +1 SD, holdout cohort",
 )
 plt.show()

@@ -19,8 +19,8 @@ def plot_cv_scores(cv_results, metric="roc_auc", *, reference=None, ax=None, tit
     metric : str, default="roc_auc"
         The metric column to draw.
     reference : tuple (label, mean, sd) or None, default=None
-        A published value drawn as a line with a +- SD band, e.g.
-        ``("paper", 0.957, 0.006)``.
+        A published value drawn as a line with a +- SD band, e.g. the paper's
+        ``("paper", *skgenecyt.report.PAPER["cv_roc_auc"])``.
     ax : matplotlib Axes, default=None
         Where to draw; None creates a new Figure.
     title : str, default=None

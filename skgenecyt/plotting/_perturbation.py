@@ -53,7 +53,8 @@ def plot_perturbation_effects(effects, *, ax=None, null="range", reference=None,
         none. A tick marks the null mean.
     reference : dict or None, default=None
         Published values to show beside the estimates, ``module -> (mean, sd)``
-        (e.g. the paper's effects), drawn as open diamonds with +- 1 sd.
+        (e.g. the paper's, ``skgenecyt.report.PAPER["effects"]``), drawn as open
+        diamonds with +- 1 sd.
     annotate : bool, default=True
         Write each row's p-value at the right (when the table has one).
     title : str, default=None
