@@ -57,11 +57,10 @@ def make_genecytnet(random_state=None, **params):
 
     The number of genes and of latent factors were chosen by stratified
     5-fold cross-validation repeated twice on the training part of the
-    default synthetic cohort only (the holdout played no part): 100 genes
-    and 8 factors gave a cross-validated AUC of 0.926 +- 0.031, 200 genes
-    0.920 +- 0.038; 16 factors or 500 genes did worse (0.88 to 0.91) and
-    trained more slowly.
-    On your own data, tune ``select__k`` and ``vae__n_components`` with
+    default synthetic cohort only (the holdout played no part), among 100 to
+    500 genes and 8 or 16 factors. What the defaults achieve is measured by
+    ``skgenecyt reproduce`` and shown on the :ref:`reproduction` page. On your
+    own data, tune ``select__k`` and ``vae__n_components`` with
     ``GridSearchCV``.
 
     Parameters
