@@ -13,6 +13,7 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
+    InvalidParameterError,
     StrOptions,
     validate_params,
 )
@@ -21,6 +22,7 @@ from sklearn.utils.validation import _check_feature_names_in
 __all__ = [
     "HasMethods",
     "Interval",
+    "InvalidParameterError",
     "StrOptions",
     "_check_feature_names_in",
     "_fit_context",

@@ -251,9 +251,11 @@ PARAMETER_CASES = [
     Case("CytokinePerturbation-mode", lambda: CytokinePerturbation(mode="up").fit(X),
          ValueError, r"'mode' parameter of CytokinePerturbation"),
     Case("make_ra_cohort-n_genes-negative", lambda: make_ra_cohort(n_genes=-5),
-         ValueError, r"n_genes must be >= 1, got -5"),
+         ValueError, r"'n_genes' parameter of make_ra_cohort must be an int in the range "
+                     r"\[1, inf\)\. Got -5 instead"),
     Case("make_ra_cohort-n_ra-str", lambda: make_ra_cohort(n_ra="many"),
-         TypeError, r"n_ra must be an int, got str"),
+         TypeError, r"'n_ra' parameter of make_ra_cohort must be an int in the range "
+                    r"\[1, inf\)\. Got 'many' instead"),
     Case("make_ra_cohort-unknown-module-effect",
          lambda: make_ra_cohort(n_ra=10, n_control=10, n_holdout_ra=0, n_holdout_control=0,
                                 n_genes=500, module_effects={"IL17": 1.0}),
@@ -271,7 +273,8 @@ PARAMETER_CASES = [
          ValueError, r"shifts must be a non-empty list of finite numbers"),
     Case("benchmark-n_repeats-0",
          lambda: benchmark({"lr": LogisticRegression()}, X, Y, n_repeats=0),
-         ValueError, r"n_repeats must be a positive int; got 0"),
+         ValueError, r"'n_repeats' parameter of benchmark must be an int in the range "
+                     r"\[1, inf\)\. Got 0 instead"),
     Case("benchmark-unknown-scoring",
          lambda: benchmark({"lr": LogisticRegression()}, X, Y, scoring="auc"),
          ValueError, r"Unknown scoring name\(s\) \['auc'\]; benchmark supports"),
@@ -281,7 +284,8 @@ PARAMETER_CASES = [
          TypeError, r"'as_frame' parameter of load_cytokine_modules must be an instance of "
                     r"'bool'"),
     Case("load_expression-duplicates-policy", lambda: load_expression(X, duplicates="drop"),
-         ValueError, r"duplicates must be one of \('error', 'first', 'mean'\), got 'drop'"),
+         ValueError, r"'duplicates' parameter of load_expression must be a str among "
+                     r"\{.*'mean'.*\}\. Got 'drop' instead"),
 ]
 
 
@@ -394,7 +398,8 @@ def _function_cases():
         Case("read_gmt-malformed-line", lambda p: read_gmt(p / "bad.gmt"),
              ValueError, r"bad\.gmt, line 2: expected a set name, a description"),
         Case("read_gmt-wrong-type", lambda p: read_gmt(["M", "G0"]),
-             TypeError, r"path must be a str or path-like"),
+             TypeError, r"'path' parameter of read_gmt must be an instance of 'str' or an "
+                        r"instance of 'os\.PathLike'"),
         # -- GEO series matrices, labels from metadata, cohorts, studies ---------------------
         Case("read_geo_series_matrix-missing-file",
              lambda p: read_geo_series_matrix(p / "nope.txt.gz"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.decomposition import PCA
@@ -13,6 +15,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
+from skgenecyt._sklearn_compat import validate_params
 from skgenecyt._training import seed_from_random_state
 from skgenecyt.preprocessing import anova_f
 
@@ -23,6 +26,10 @@ LOGISTIC_C_GRID = tuple(float(c) for c in np.logspace(-5, 2, 15))
 SELECTED_N_GENES = 1000
 
 
+@validate_params(
+    {"random_state": ["random_state"], "n_jobs": [Integral, None], "boosting": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def default_baselines(random_state=None, *, n_jobs=None, boosting=True):
     """Fairly configured classical classifiers to compare GeneCytNet against.
 

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
-from skgenecyt.plotting._perturbation import _axes
+from skgenecyt._sklearn_compat import validate_params
+from skgenecyt.plotting._perturbation import AXES_CONSTRAINTS, _axes
 
 
+@validate_params(
+    {"cv_results": [pd.DataFrame], "metric": [str], "reference": [tuple, list, None],
+     **AXES_CONSTRAINTS},
+    prefer_skip_nested_validation=True,
+)
 def plot_cv_scores(cv_results, metric="roc_auc", *, reference=None, ax=None, title=None):
     """Per-model cross-validation scores: one dot per split, mean +- SD beside them.
 
