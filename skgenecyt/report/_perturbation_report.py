@@ -8,7 +8,7 @@ from skgenecyt._sklearn_compat import HasMethods, validate_params
 from skgenecyt.report._document import Heading, Paragraph, Table
 from skgenecyt.report._perturbation_summary import perturbation_summary
 from skgenecyt.report._results import estimator_params
-from skgenecyt.report._sections import summary_blocks
+from skgenecyt.report._sections import perturbation_figure_blocks
 from skgenecyt.report._skeleton import Report
 from skgenecyt.report._tables import effects_table
 
@@ -87,7 +87,7 @@ def perturbation_report(estimator, X, out, *, y=None, modules=None, shifts=(1.0,
             blocks += [Heading("Module coverage"), _coverage_table(summary.coverage),
                        Heading("Effects"), effects_table({type(estimator).__name__:
                                                           summary.effects})]
-            blocks += summary_blocks(summary, stage, {
+            blocks += perturbation_figure_blocks(summary, stage, {
                 "forest": "Change in P(RA) per module (95% CI) and the null range (grey).",
                 "dose_response": "Mean change in P(RA) against the shift.",
             })

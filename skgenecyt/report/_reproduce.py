@@ -16,7 +16,11 @@ from skgenecyt.report._document import Bullets, Heading, Paragraph, Table
 from skgenecyt.report._paper import MODULES, PAPER
 from skgenecyt.report._perturbation_summary import perturbation_summary
 from skgenecyt.report._results import estimator_params
-from skgenecyt.report._sections import benchmark_blocks, model_blocks, summary_blocks
+from skgenecyt.report._sections import (
+    benchmark_blocks,
+    model_blocks,
+    perturbation_figure_blocks,
+)
 from skgenecyt.report._skeleton import Report
 from skgenecyt.report._tables import effects_table, fmt, mean_sd, with_ci
 
@@ -157,7 +161,7 @@ def reproduce(out, *, quick=False, force=False, random_state=0, n_jobs=None, ver
         with report.step("writing the report"):
             targets = _targets(table, details, effects.get("GeneCytNet"), quick)
             blocks = _intro(cohort, settings, quick, random_state)
-            blocks += _summary_blocks(table, effects.get("GeneCytNet"), targets, quick)
+            blocks += _comparison_blocks(table, effects.get("GeneCytNet"), targets, quick)
             blocks += benchmark_blocks(table, details, report.stage,
                                        cv_reference=("paper", *PAPER["cv_roc_auc"]))
             blocks += _perturbation_blocks(effects, summary, report.stage)
@@ -245,7 +249,7 @@ def _intro(cohort, settings, quick, random_state):
     return blocks
 
 
-def _summary_blocks(table, effects, targets, quick):
+def _comparison_blocks(table, effects, targets, quick):
     rows = table.set_index("model")
     ours, best = rows.loc["GeneCytNet"], targets["best_baseline"]
     theirs = rows.loc[best]
@@ -335,7 +339,7 @@ def _perturbation_blocks(effects, summary, stage):
         effects_table(effects),
     ]
     if summary is not None:
-        blocks += summary_blocks(summary, stage, {
+        blocks += perturbation_figure_blocks(summary, stage, {
             "forest": "GeneCytNet: change in P(RA) per module (95% CI), the null range of "
                       "random gene sets (grey) and the paper's values (diamonds).",
             "dose_response": "GeneCytNet: mean change in P(RA) against the shift of each "

@@ -60,7 +60,7 @@ def model_blocks():
     ])]
 
 
-def summary_blocks(summary, stage, captions):
+def perturbation_figure_blocks(summary, stage, captions):
     """Write a perturbation summary's dose-response table and figures into ``stage``.
 
     ``summary`` is the output of :func:`~skgenecyt.report.perturbation_summary`;
