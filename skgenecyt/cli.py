@@ -465,7 +465,7 @@ def _run_fit(args):
     from skgenecyt.persistence import save_model
     from skgenecyt.pipeline import make_genecytnet
     from skgenecyt.report._io import check_output_file
-    from skgenecyt.report._sections import Progress
+    from skgenecyt.report._skeleton import Progress
 
     _check_fit_options(args)
     check_output_file(args.model, args.force)  # refuse before reading any data

@@ -244,7 +244,7 @@ PARAMETER_CASES = [
     Case("make_genecytnet-unknown-param", lambda: make_genecytnet(vae__n_comps=3),
          ValueError, r"Unknown GeneCytNet parameter\(s\) \['vae__n_comps'\]"),
     Case("make_genecytnet-random_state-str", lambda: make_genecytnet(random_state="0"),
-         TypeError, r"random_state must be None, an int or a numpy RandomState"),
+         TypeError, r"'random_state' parameter of make_genecytnet must be"),
     Case("CytokinePerturbation-unknown-module",
          lambda: CytokinePerturbation(module="IL17", modules=MODULES).fit(X),
          ValueError, r"Unknown module 'IL17'; available modules: M"),
@@ -453,7 +453,8 @@ def _function_cases():
         Case("combine_cohorts-not-a-pair", lambda p: combine_cohorts({"GSE1": X}),
              TypeError, r"Cohort 'GSE1' must be a pair \(X, y\)"),
         Case("make_ra_studies-too-small-study", lambda p: make_ra_studies(n_samples=2),
-             ValueError, r"n_samples must be >= 4, got 2"),
+             ValueError, r"'n_samples' parameter of make_ra_studies must be an int in the "
+                         r"range \[4, inf\)"),
         Case("write_geo_studies-existing-files",
              lambda p: write_geo_studies(make_ra_studies(1, 8, 200, random_state=0), p)
              and write_geo_studies(make_ra_studies(1, 8, 200, random_state=0), p),

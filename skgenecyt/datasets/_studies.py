@@ -1,21 +1,18 @@
 """Several synthetic RA studies from different laboratories and platforms."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from skgenecyt._sklearn_compat import Interval, validate_params
+
 from ._cohorts import combine_cohorts
 from ._modules import load_cytokine_modules
 from ._synthetic import DEFAULT_MODULE_EFFECTS
-from ._synthetic_population import (
-    _check_int,
-    _check_real,
-    check_parameters,
-    draw_population,
-    seed_sequence,
-)
+from ._synthetic_population import check_parameters, draw_population, seed_sequence
 
 #: Study sizes drawn when ``n_samples`` is None (inclusive range).
 N_SAMPLES_RANGE = (20, 60)
@@ -31,26 +28,29 @@ BACKGROUND_LOG2_RANGE = (2.0, 4.0)
 SATURATION, SATURATION_SHARPNESS = 65535.0, 4.0
 
 
-def _per_study(name, value, n_studies, check):
-    """A scalar for every study, or a sequence with one value per study."""
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        if len(value) != n_studies:
-            raise ValueError(
-                f"{name} must have one value per study ({n_studies}), got {len(value)}."
-            )
-        return [check(f"{name}[{k}]", v) for k, v in enumerate(value)]
-    return None if value is None else [check(name, value)] * n_studies
+#: Smallest study: two samples of each class at the least.
+MIN_STUDY_SIZE = 4
+_STUDY_SIZE = Interval(Integral, MIN_STUDY_SIZE, None, closed="left")
+_FRACTION = Interval(Real, 0, 1, closed="neither")
+_NON_NEGATIVE = Interval(Real, 0, None, closed="left")
 
 
-def _check_fraction(name, value):
-    value = _check_real(name, value)
-    if not 0 < value < 1:
-        raise ValueError(f"{name} must lie strictly between 0 and 1, got {value}.")
-    return value
+def _per_study(name, value, n_studies, allowed):
+    """A scalar for every study, or a sequence with one value per study.
 
-
-def _check_size(name, value):
-    return _check_int(name, value, 4)
+    Scalars were checked by ``validate_params``; each value of a sequence is
+    checked here against the same constraint and named by its position.
+    """
+    if value is None:
+        return None
+    if not (isinstance(value, Sequence | np.ndarray) and not isinstance(value, str)):
+        return [value] * n_studies
+    if len(value) != n_studies:
+        raise ValueError(f"{name} must have one value per study ({n_studies}), got {len(value)}.")
+    for k, v in enumerate(value):
+        if isinstance(v, bool) or not allowed.is_satisfied_by(v):
+            raise ValueError(f"{name}[{k}] must be {allowed}; got {v!r}.")
+    return list(value)
 
 
 def _saturate(intensity):
@@ -86,6 +86,22 @@ def _measure(biology, mean, design):
     return design["intensity_scale"] + np.log2(intensity)
 
 
+@validate_params(
+    {
+        "n_studies": [Interval(Integral, 1, None, closed="left")],
+        "n_samples": [_STUDY_SIZE, "array-like", None],
+        "n_genes": [Interval(Integral, 1, None, closed="left")],
+        "module_effects": [Mapping, None],
+        "random_state": [Interval(Integral, 0, None, closed="left"), np.random.RandomState,
+                         np.random.Generator, None],
+        "ra_fraction": [_FRACTION, "array-like", None],
+        "intensity_scale_sd": [_NON_NEGATIVE],
+        "probe_effect_sd": [_NON_NEGATIVE],
+        "composition_shift_sd": [_NON_NEGATIVE],
+        "missing_genes": [Interval(Real, 0, 1, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
 def make_ra_studies(n_studies=3, n_samples=None, n_genes=15000, module_effects=None,
                     random_state=None, *, ra_fraction=None, intensity_scale_sd=0.8,
                     probe_effect_sd=0.5, composition_shift_sd=0.5, missing_genes=0.1):
@@ -259,16 +275,12 @@ def make_ra_studies(n_studies=3, n_samples=None, n_genes=15000, module_effects=N
     GSESIM2    16         14              100
     GSESIM3    16         14              100
     """
-    n_studies = _check_int("n_studies", n_studies, 1)
-    sizes = _per_study("n_samples", n_samples, n_studies, _check_size)
-    fractions = _per_study("ra_fraction", ra_fraction, n_studies, _check_fraction)
+    sizes = _per_study("n_samples", n_samples, n_studies, _STUDY_SIZE)
+    fractions = _per_study("ra_fraction", ra_fraction, n_studies, _FRACTION)
     measurement = {
-        name: _check_real(name, value) for name, value in (
-            ("intensity_scale_sd", intensity_scale_sd), ("probe_effect_sd", probe_effect_sd),
-            ("composition_shift_sd", composition_shift_sd), ("missing_genes", missing_genes))
+        "intensity_scale_sd": float(intensity_scale_sd), "probe_effect_sd": float(probe_effect_sd),
+        "composition_shift_sd": float(composition_shift_sd), "missing_genes": float(missing_genes),
     }
-    if measurement["missing_genes"] >= 1:
-        raise ValueError(f"missing_genes must be in [0, 1), got {missing_genes}.")
     modules = load_cytokine_modules()
     params = check_parameters(
         modules, DEFAULT_MODULE_EFFECTS, n_ra=1, n_control=1, n_holdout_ra=0,

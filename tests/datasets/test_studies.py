@@ -95,13 +95,16 @@ def test_magnitudes_are_parameters():
 
 
 @pytest.mark.parametrize(("kwargs", "error", "match"), [
-    ({"n_studies": 0}, ValueError, r"n_studies must be >= 1, got 0"),
-    ({"n_samples": 3}, ValueError, r"n_samples must be >= 4, got 3"),
+    ({"n_studies": 0}, ValueError, r"'n_studies' parameter of make_ra_studies must be an int "
+                                   r"in the range \[1, inf\)"),
+    ({"n_samples": 3}, ValueError, r"'n_samples' parameter .* range \[4, inf\).*Got 3"),
     ({"n_samples": [20, 30]}, ValueError, r"n_samples must have one value per study \(3\), "
                                           r"got 2"),
-    ({"ra_fraction": 1.0}, ValueError, r"ra_fraction must lie strictly between 0 and 1"),
-    ({"missing_genes": 1.0}, ValueError, r"missing_genes must be in \[0, 1\)"),
-    ({"intensity_scale_sd": "big"}, TypeError, r"intensity_scale_sd must be a number"),
+    ({"n_samples": [20, 30, 3]}, ValueError, r"n_samples\[2\] must be .*\[4, inf\); got 3"),
+    ({"ra_fraction": 1.0}, ValueError, r"'ra_fraction' parameter .* range \(0\.0, 1\.0\)"),
+    ({"ra_fraction": [0.5, 0.5, 0.0]}, ValueError, r"ra_fraction\[2\] must be .*\(0\.0, 1\.0\)"),
+    ({"missing_genes": 1.0}, ValueError, r"'missing_genes' parameter .* range \[0\.0, 1\.0\)"),
+    ({"intensity_scale_sd": "big"}, TypeError, r"'intensity_scale_sd' parameter .* float"),
     ({"n_genes": 50}, ValueError, r"n_genes=50 is smaller than the 122 genes"),
 ])
 def test_parameter_errors(kwargs, error, match):
