@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
 from sklearn.feature_selection import SelectKBest
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
+from skgenecyt._sklearn_compat import validate_params
 from skgenecyt.decomposition import VAETransformer
 from skgenecyt.graph import GATClassifier
 from skgenecyt.preprocessing import ExpressionValidator, anova_f
@@ -20,6 +19,7 @@ DEFAULT_N_GENES = 100
 DEFAULT_N_COMPONENTS = 8
 
 
+@validate_params({"random_state": ["random_state"]}, prefer_skip_nested_validation=True)
 def make_genecytnet(random_state=None, **params):
     """Build GeneCytNet: gene selection, scaling, a VAE and a graph attention classifier.
 
@@ -97,13 +97,8 @@ def make_genecytnet(random_state=None, **params):
     """
     if isinstance(random_state, np.random.RandomState):
         vae_seed, gat_seed = (int(s) for s in random_state.randint(np.iinfo(np.int32).max, size=2))
-    elif random_state is None or isinstance(random_state, Integral):
-        vae_seed = gat_seed = random_state
     else:
-        raise TypeError(
-            "random_state must be None, an int or a numpy RandomState; "
-            f"got {type(random_state).__name__}."
-        )
+        vae_seed = gat_seed = random_state
     pipeline = Pipeline([
         ("check", ExpressionValidator()),
         ("select", SelectKBest(anova_f, k=DEFAULT_N_GENES)),

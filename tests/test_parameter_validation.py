@@ -20,16 +20,6 @@ import skgenecyt.report
 from skgenecyt import benchmark
 from skgenecyt.report import benchmark_report, perturbation_report, reproduce
 
-#: Public functions still validated by hand, and why they are not converted yet.
-NOT_YET = {
-    "skgenecyt.make_genecytnet": "takes **params for the pipeline steps; its random_state "
-                                 "check is hand-written",
-    "skgenecyt.match_modules": "datasets' module matching, hand-written checks",
-    "skgenecyt.save_model": "persistence, hand-written checks",
-    "skgenecyt.load_model": "persistence, hand-written checks",
-    "skgenecyt.anova_f": "a score function called on every fit of SelectKBest",
-}
-
 
 def _public_functions():
     found = {}
@@ -41,11 +31,7 @@ def _public_functions():
     return found
 
 
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(name, marks=[pytest.mark.xfail(strict=True, reason=NOT_YET[name])]
-                  if name in NOT_YET else []) for name in _public_functions()],
-)
+@pytest.mark.parametrize("name", list(_public_functions()))
 def test_public_function_declares_a_constraint_for_every_parameter(name):
     func = _public_functions()[name]
     # validate_params records its constraints on the function it decorates

@@ -20,7 +20,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
-from skgenecyt._sklearn_compat import validate_params
+from skgenecyt._sklearn_compat import Interval, validate_params
 
 from ._gmt import read_gmt
 
@@ -287,6 +287,16 @@ def coverage_frame(matched):
     ).set_index("module")
 
 
+@validate_params(
+    {
+        "modules": "no_validation",  # resolve_modules names what it accepts
+        "columns": "no_validation",  # a DataFrame, AnnData or names: checked below
+        "min_coverage": [Interval(Real, 0, 1, closed="both")],
+        "case_sensitive": ["boolean"],
+        "warn": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def match_modules(modules, columns, *, min_coverage=0.5, case_sensitive=True, warn=True):
     """Intersect gene modules with the columns of a dataset and report coverage.
 
@@ -350,10 +360,6 @@ def match_modules(modules, columns, *, min_coverage=0.5, case_sensitive=True, wa
     >>> coverage["n_found"].to_dict(), coverage.loc["IL6", "missing"]
     ({'IL6': 2, 'TNF': 2}, ['STAT3'])
     """
-    if isinstance(min_coverage, bool) or not isinstance(min_coverage, Real):
-        raise TypeError(f"min_coverage must be a number, got {type(min_coverage).__name__}.")
-    if not 0 <= min_coverage <= 1:
-        raise ValueError(f"min_coverage must be in [0, 1], got {min_coverage}.")
     modules = resolve_modules(modules)
     names = _column_names(columns)
     matched = locate_modules(modules, names, min_coverage=min_coverage,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 import zipfile
 from pathlib import Path
@@ -11,6 +12,8 @@ import torch
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 
+from skgenecyt._sklearn_compat import HasMethods, validate_params
+
 from ._format import describe, read_archive, warn_versions, write_archive
 from ._names import name_of, older_names, rename_types, stable_names, unstable_names
 from ._records import SavedNet, from_record, to_record, unavailable
@@ -18,6 +21,11 @@ from ._trust import DEFAULT_TRUSTED_TYPES, refuse_untrusted, trusted_names
 from ._walk import transform, visit
 
 
+@validate_params(
+    {"estimator": [HasMethods(["get_params"])], "path": [str, os.PathLike],
+     "overwrite": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def save_model(estimator, path, *, overwrite=False):
     """Save a fitted estimator or pipeline to a file that loads without pickle.
 
@@ -139,6 +147,12 @@ def model_metadata(path):
     return metadata
 
 
+@validate_params(
+    {"path": [str, os.PathLike],
+     "trusted": "no_validation",  # types or names: trusted_names says what is wrong
+     "device": [str, torch.device, None]},
+    prefer_skip_nested_validation=True,
+)
 def load_model(path, trusted=None, *, device=None):
     """Load a model written by :func:`save_model`, refusing untrusted types.
 
@@ -193,8 +207,6 @@ def load_model(path, trusted=None, *, device=None):
     model_metadata : Read a model file's versions and feature names only.
     """
     trusted_here = set(DEFAULT_TRUSTED_TYPES) | trusted_names(trusted, name_of)
-    if device is not None and not isinstance(device, str | torch.device):
-        raise TypeError(f"device must be a string such as 'cpu' or 'cuda'; got {device!r}.")
     metadata, payload = read_archive(path)
     warn_versions(path, metadata.get("versions") or {}, stacklevel=2)
     rename = older_names(metadata["format_version"])
