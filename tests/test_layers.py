@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "skgenecyt"
 
 #: The layers below report, plotting and the command line.
 LOWER = ("nn", "decomposition", "graph", "preprocessing", "datasets", "pipeline",
-         "perturbation", "inspection", "model_selection")
+         "perturbation", "inspection", "model_selection", "persistence")
 #: What those must not import.
 UPPER = ("report", "plotting", "cli", "__main__")
 

@@ -12,6 +12,7 @@ import torch
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 
+from skgenecyt._files import atomic_write
 from skgenecyt._sklearn_compat import HasMethods, validate_params
 
 from ._format import describe, read_archive, warn_versions, write_archive
@@ -114,8 +115,6 @@ def save_model(estimator, path, *, overwrite=False):
             "DEFAULT_TRUSTED_TYPES)."
         )
     metadata = describe(estimator, name_of(type(estimator)), {net.device for net in nets})
-
-    from skgenecyt.report._io import atomic_write
 
     return atomic_write(path, lambda tmp: write_archive(tmp, metadata, payload))
 
