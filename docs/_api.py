@@ -61,8 +61,8 @@ SECTIONS = (
     (
         "skgenecyt.datasets",
         "Datasets, gene sets and loading",
-        "The synthetic RA cohort, the built-in cytokine modules, GMT files and "
-        "expression tables.",
+        "The synthetic RA cohort and multi-study simulator, the built-in cytokine "
+        "modules, GMT files, expression tables, GEO series matrices and combining cohorts.",
     ),
     (
         "skgenecyt.preprocessing",

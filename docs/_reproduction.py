@@ -1,18 +1,21 @@
-"""Tables of the reproduction page, rendered from a recorded ``results.json``.
+"""Tables of the reproduction page: the paper's numbers and a recorded ``results.json``.
 
 ``skgenecyt reproduce`` writes every number it reports to ``results.json``.
 A full run's file is kept in ``docs/reproduction/`` with its figures; at build
 time ``conf.py`` turns it into the reStructuredText that ``reproduction.rst``
 includes, so the page shows exactly the recorded numbers and nothing typed by
-hand. Without a recorded run the page says so.
+hand. Without a recorded run the page says so. The paper's published numbers
+come from ``skgenecyt.report.PAPER``, where the reports read them too.
 
-This module needs only the standard library, not Sphinx.
+This module needs skgenecyt (for the paper's numbers), not Sphinx.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+
+from skgenecyt.report._paper import MODULES, PAPER, PAPER_METRICS, paper_rows, paper_text
 
 RESULTS = Path(__file__).resolve().parent / "reproduction" / "results.json"
 #: Where the recorded run came from: {"commit": ..., "note": ...}, written by hand.
@@ -27,12 +30,9 @@ FIGURES = (
                                  "the paper's values."),
     ("dose_response.png", "GeneCytNet's dose-response curves."),
 )
-MODULES = {"IL6": "IL-6", "TNF": "TNF", "IL1B": "IL-1β"}
-METRICS = (
-    ("holdout_roc_auc", "Holdout ROC AUC"),
-    ("holdout_accuracy", "Holdout accuracy"),
-    ("holdout_f1", "Holdout F1"),
-)
+#: The holdout metrics of the classification table (CV AUC is its last column).
+METRICS = tuple((key, PAPER_METRICS[key])
+                for key in ("holdout_roc_auc", "holdout_accuracy", "holdout_f1"))
 
 
 def load_results(path=RESULTS):
@@ -41,14 +41,14 @@ def load_results(path=RESULTS):
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
-def _paper(value):
-    """A published value as printed in the paper (its own precision)."""
-    mean, sd = value
-    return f"{mean:g}" if sd is None else f"{mean:g} ± {sd:g}"
-
-
-def _list_table(header, rows):
-    lines = [".. list-table::", "   :header-rows: 1", "   :class: results", ""]
+def _list_table(header, rows, widths=None):
+    """A list-table: the results class (full width, fixed layout) or, with widths, those."""
+    lines = [".. list-table::", "   :header-rows: 1"]
+    if widths:
+        lines.append(f"   :widths: {' '.join(map(str, widths))}")
+    else:
+        lines.append("   :class: results")
+    lines.append("")
     for row in [header, *rows]:
         lines.append(f"   * - {row[0]}")
         lines += [f"     - {cell}" for cell in row[1:]]
@@ -60,9 +60,8 @@ def benchmark_table(results):
     models = results["benchmark"]
     k = models[0]["n_splits"]
     header = ["Model", *[label for _, label in METRICS], f"{k}-fold CV ROC AUC"]
-    paper = results["paper"]
     rows = [["GeneCytNet, paper",
-             *[_paper(paper[key]) for key, _ in METRICS], _paper(paper["cv_roc_auc"])]]
+             *[paper_text(PAPER[key]) for key, _ in METRICS], paper_text(PAPER["cv_roc_auc"])]]
     for m in models:
         cells = [m['model']]
         for key, _ in METRICS:
@@ -76,8 +75,8 @@ def effects_table(results):
     """One row per model, the paper's first: mean change in P(RA) per module."""
     effects = results["perturbation_effects"]
     header = ["Model", *[f"{label} module" for label in MODULES.values()]]
-    paper = results["paper"]["effects"]
-    rows = [["GeneCytNet, paper", *["+" + _paper(paper[m]) for m in MODULES]]]
+    rows = [["GeneCytNet, paper",
+             *[paper_text(PAPER["effects"][m], signed=True) for m in MODULES]]]
     for name, table in effects.items():
         cells = [name]
         for module in MODULES:
@@ -150,6 +149,11 @@ def figures(folder=RESULTS.parent):
             lines += [f".. figure:: reproduction/{name}", "   :width: 80%", "",
                       f"   {caption}", ""]
     return lines
+
+
+def render_paper() -> str:
+    """The table of the paper's published numbers, included by ``reproduction.rst``."""
+    return "\n".join(_list_table(["Quantity", "Paper"], paper_rows(), widths=(60, 40)))
 
 
 def render(results=None) -> str:

@@ -66,23 +66,31 @@ effects = perturbation_effects(
     n_null=100,
     random_state=0,
 )
-columns = ["module", "n_genes", "delta_mean", "ci_low", "ci_high",
+columns = ["module", "n_genes", "n_genes_used", "delta_mean", "ci_low", "ci_high",
            "null_mean", "z", "p_value"]
 effects[columns].round(3)
 
 # %%
+# ``n_genes_used`` counts the module genes the model uses at all. GeneCytNet
+# keeps only the 100 genes that best separate the classes in its training
+# rows, so a module acts on P(RA) only through those of its genes that passed
+# this selection (``model_coverage`` is their share). A module none of whose
+# genes passed would have an effect of exactly 0 that says nothing about the
+# cytokine: its row would get ``visible=False``, no interval and no p-value,
+# and a :class:`~skgenecyt.ModuleNotUsedWarning` would name it.
+#
 # The forest plot shows each module's mean change with its 95% interval; the
 # grey band is the central 95% of the random gene sets' effects. The paper's
 # published effects are drawn beside ours for orientation (its cohort has
 # 15,000 genes, ours 3,000 here).
 from skgenecyt import plot_perturbation_effects
+from skgenecyt.report import PAPER
 
-paper = {"IL6": (0.12, 0.03), "TNF": (0.08, 0.02), "IL1B": (0.06, 0.02)}
 fig, ax = plt.subplots(figsize=(6.4, 3.2))
 plot_perturbation_effects(
     effects,
     ax=ax,
-    reference=paper,
+    reference=PAPER["effects"],
     title="Shift of +1 SD, holdout cohort",
 )
 plt.show()
@@ -140,6 +148,9 @@ for name, table, truth in [
     orders[name] = {
         "planted": " > ".join(planted),
         "recovered": " > ".join(ranked["module"]),
+        "genes used": ", ".join(
+            f"{row.module} {row.n_genes_used}/{row.n_genes}" for row in table.itertuples()
+        ),
     }
 pd.DataFrame(orders).T
 
@@ -148,8 +159,10 @@ pd.DataFrame(orders).T
 # generator's cross-talk makes them harder still: TNF drives a quarter of the
 # IL-6 module's genes, so shifting the IL-6 module also moves part of the TNF
 # programme and can lift IL-6's apparent effect when TNF dominates. The
-# z-scores against the null tell how far each module stands from random gene
-# sets of its size.
+# selection matters too: a model fitted where IL-6 is weak keeps few of its
+# genes ("genes used" above), and a module can move P(RA) only through the
+# genes the model kept. The z-scores against the null tell how far each
+# module stands from random gene sets of its size.
 fig, ax = plt.subplots(figsize=(6.4, 3.2))
 plot_perturbation_effects(
     effects_permuted,

@@ -15,13 +15,19 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 # Public API: each subpackage adds one import line here and its names to __all__.
 from .datasets import (
+    CohortWarning,
     LowCoverageWarning,
     RawCountsWarning,
+    combine_cohorts,
+    labels_from_metadata,
     load_cytokine_modules,
     load_expression,
     make_ra_cohort,
+    make_ra_studies,
     match_modules,
+    read_geo_series_matrix,
     read_gmt,
+    write_geo_studies,
 )
 from .decomposition import VAETransformer
 from .graph import FeatureGraph, GATClassifier, coexpression_graph, complete_graph, prior_graph
@@ -30,23 +36,26 @@ from .model_selection import benchmark, default_baselines
 from .persistence import ModelVersionWarning, load_model, save_model
 from .perturbation import (
     CytokinePerturbation,
+    ModuleNotUsedWarning,
     dose_response,
     latent_module_direction,
     latent_perturbation_effects,
     perturbation_effects,
-    perturbation_summary,
 )
 from .pipeline import make_genecytnet
 from .plotting import plot_dose_response, plot_perturbation_effects
 from .preprocessing import ExpressionValidator, anova_f
+from .report import perturbation_summary
 
 __all__ = [
+    "CohortWarning",
     "CytokinePerturbation",
     "ExpressionValidator",
     "FeatureGraph",
     "GATClassifier",
     "LowCoverageWarning",
     "ModelVersionWarning",
+    "ModuleNotUsedWarning",
     "RawCountsWarning",
     "VAETransformer",
     "__version__",
@@ -54,9 +63,11 @@ __all__ = [
     "attention_table",
     "benchmark",
     "coexpression_graph",
+    "combine_cohorts",
     "complete_graph",
     "default_baselines",
     "dose_response",
+    "labels_from_metadata",
     "latent_module_direction",
     "latent_perturbation_effects",
     "load_cytokine_modules",
@@ -64,6 +75,7 @@ __all__ = [
     "load_model",
     "make_genecytnet",
     "make_ra_cohort",
+    "make_ra_studies",
     "match_modules",
     "node_importance",
     "perturbation_effects",
@@ -71,6 +83,8 @@ __all__ = [
     "plot_dose_response",
     "plot_perturbation_effects",
     "prior_graph",
+    "read_geo_series_matrix",
     "read_gmt",
     "save_model",
+    "write_geo_studies",
 ]

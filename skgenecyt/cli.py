@@ -1,4 +1,4 @@
-"""The ``skgenecyt`` command line: reproduce, benchmark, simulate and perturb.
+"""The ``skgenecyt`` command line: reproduce, benchmark, simulate, fit and perturb.
 
 Every command only parses its arguments and calls library functions. Errors
 are reported as one line on stderr with exit status 2 (``--debug`` shows the
@@ -15,6 +15,11 @@ from pathlib import Path
 from skgenecyt.report._io import check_output_dir
 
 EPILOG = "Run 'skgenecyt COMMAND --help' for the options of a command."
+#: Output formats of ``skgenecyt simulate``.
+FORMATS = ("table", "geo")
+#: Defaults of ``simulate``'s options that only one format takes.
+_TABLE_DEFAULTS = {"n_ra": 240, "n_control": 120, "n_holdout_ra": 100, "n_holdout_control": 50}
+_GEO_DEFAULTS = {"n_studies": 3, "n_samples": None}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,8 +37,8 @@ def build_parser():
     parser = _Parser(
         prog="skgenecyt",
         description="GeneCytNet for scikit-learn: reproduce the paper's experiment, benchmark "
-                    "GeneCytNet against classical models on your data, simulate cohorts and "
-                    "run in-silico cytokine perturbations.",
+                    "GeneCytNet against classical models on your data, simulate cohorts, fit "
+                    "GeneCytNet to your cohort and run in-silico cytokine perturbations.",
         epilog=EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
@@ -47,6 +52,7 @@ def build_parser():
     _add_reproduce(commands, common)
     _add_benchmark(commands, common)
     _add_simulate(commands, common)
+    _add_fit(commands, common)
     _add_perturb(commands, common)
     return parser
 
@@ -132,29 +138,96 @@ def _add_benchmark(commands, common):
 def _add_simulate(commands, common):
     p = _add_command(
         commands, common, "simulate", _run_simulate,
-        help="write a synthetic RA cohort to files",
+        help="write a synthetic RA cohort (or GEO-style studies) to files",
         description="Write a synthetic RA-versus-control cohort (make_ra_cohort). FILE gets "
                     "the training expression (samples x genes; .csv, .tsv, optionally .gz, "
                     "or .parquet), and beside it: STEM.labels.csv (columns sample, RA: 1 for "
                     "rheumatoid arthritis, 0 for control), STEM.holdout.EXT and "
                     "STEM.holdout.labels.csv for the independent holdout cohort. These files "
-                    "are what 'skgenecyt benchmark' reads.",
+                    "are what 'skgenecyt benchmark' reads. With --format geo, write several "
+                    "studies from different laboratories (make_ra_studies) as GEO series "
+                    "matrix files, GSESIMk_series_matrix.txt.gz, and their platform table, "
+                    "GPLSIM_annotation.txt, into the folder --out; 'skgenecyt fit --geo' "
+                    "reads them.",
     )
     # --out and --force name files here, not a report folder, so they keep their own wording.
-    p.add_argument("--out", required=True, type=Path, metavar="FILE",
-                   help="expression file to write (.csv, .tsv, .csv.gz, .tsv.gz, .parquet)")
-    p.add_argument("--n-ra", type=int, default=240, help="RA patients (default: 240)")
-    p.add_argument("--n-control", type=int, default=120, help="controls (default: 120)")
-    p.add_argument("--n-holdout-ra", type=int, default=100,
+    p.add_argument("--out", required=True, type=Path, metavar="PATH",
+                   help="expression file to write (.csv, .tsv, .csv.gz, .tsv.gz, .parquet); "
+                        "with --format geo, the folder to write")
+    p.add_argument("--format", choices=FORMATS, default="table",
+                   help="table: one cohort and its holdout as tables (default); geo: several "
+                        "studies as GEO series matrix files")
+    # Defaults of the table format are filled in by _run_simulate, so that options of the
+    # other format can be refused when given.
+    p.add_argument("--n-ra", type=int, default=None, help="RA patients (default: 240)")
+    p.add_argument("--n-control", type=int, default=None, help="controls (default: 120)")
+    p.add_argument("--n-holdout-ra", type=int, default=None,
                    help="holdout RA patients (default: 100)")
-    p.add_argument("--n-holdout-control", type=int, default=50,
+    p.add_argument("--n-holdout-control", type=int, default=None,
                    help="holdout controls (default: 50; 0 and 0 writes no holdout)")
+    p.add_argument("--n-studies", type=int, default=None,
+                   help="--format geo: number of studies (default: 3)")
+    p.add_argument("--n-samples", type=int, default=None,
+                   help="--format geo: samples per study (default: drawn from 20 to 60)")
     p.add_argument("--n-genes", type=int, default=15000, help="genes (default: 15000)")
     p.add_argument("--module-effect", action="append", metavar="MODULE=EFFECT", default=None,
                    help="planted RA effect of a module, e.g. IL6=0.3 (repeatable; "
                         "default: IL6=2.5 TNF=1.5 IL1B=0.75)")
     _add_random_state(p)
-    p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite existing files (with --format geo: in a non-empty folder)")
+
+
+def _add_fit(commands, common):
+    p = _add_command(
+        commands, common, "fit", _run_fit,
+        help="fit GeneCytNet to your cohort and save the model",
+        description="Fit GeneCytNet (make_genecytnet) to your cohort and save it with "
+                    "save_model, for 'skgenecyt perturb'. The cohort is either an expression "
+                    "file with labels (--expression, --labels; as for 'skgenecyt benchmark') "
+                    "or one or more GEO series matrix files (--geo, repeatable) with their "
+                    "platform table (--annotation) and labels taken from a sample "
+                    "characteristic: --label-column 'disease state' --label-map "
+                    "'rheumatoid arthritis=1' --label-map 'healthy control=0'. Samples with "
+                    "other values are left out with a warning (map a value to nothing, "
+                    "'osteoarthritis=', to leave it out silently). Several series are "
+                    "combined on their shared genes (combine_cohorts), each on its own "
+                    "scale: no normalisation across series is done.",
+    )
+    p.add_argument("--model", required=True, type=Path, metavar="FILE",
+                   help="model file to write (by convention .skgenecyt)")
+    p.add_argument("--expression", type=Path, metavar="FILE",
+                   help="expression matrix (samples x genes, log scale)")
+    p.add_argument("--labels", metavar="FILE",
+                   help="with --expression: labels file, or a label column of the expression "
+                        "file")
+    p.add_argument("--genes-as-rows", action="store_true",
+                   help="with --expression: the file has genes as rows")
+    p.add_argument("--geo", type=Path, action="append", metavar="SERIES", default=None,
+                   help="GEO series matrix file, .txt or .txt.gz (repeatable)")
+    p.add_argument("--annotation", type=Path, action="append", metavar="FILE", default=None,
+                   help="platform table of the series (GPL SOFT file or table with probe ids "
+                        "and gene symbols); once for all series, or once per --geo in order")
+    p.add_argument("--label-column", metavar="NAME",
+                   help="with --geo: the sample characteristic holding the class, e.g. "
+                        "'disease state'; with --expression: the label column of a labels "
+                        "file")
+    p.add_argument("--label-map", action="append", metavar="VALUE=LABEL", default=None,
+                   help="with --geo: a value of --label-column and its label, e.g. "
+                        "'rheumatoid arthritis=1' (repeatable; compared ignoring case; "
+                        "'VALUE=' leaves those samples out)")
+    p.add_argument("--collapse", choices=("max_mean", "mean", "max_var"), default="max_mean",
+                   help="with --geo: how several probes of a gene become one (default: "
+                        "max_mean, the probe with the highest mean)")
+    p.add_argument("--drop-missing-genes", action="store_true",
+                   help="with --geo: leave out genes with missing values (the model needs "
+                        "complete data; an expression file with missing values is refused)")
+    p.add_argument("--expression-out", type=Path, metavar="FILE",
+                   help="also write the samples x genes table the model was fitted on "
+                        "(.csv, .tsv, optionally .gz) and STEM.labels.csv beside it, which "
+                        "'skgenecyt perturb --expression FILE --labels STEM.labels.csv' reads")
+    _add_random_state(p, help="seed of the model (default: 0)")
+    p.add_argument("--force", action="store_true", help="overwrite existing output files")
 
 
 def _add_perturb(commands, common):
@@ -244,6 +317,18 @@ def _align_genes(X_holdout, genes):
 
 
 def _run_simulate(args):
+    mine, other = ((_GEO_DEFAULTS, _TABLE_DEFAULTS) if args.format == "geo"
+                   else (_TABLE_DEFAULTS, _GEO_DEFAULTS))
+    given = [name for name in other if getattr(args, name) is not None]
+    if given:
+        options = ", ".join("--" + name.replace("_", "-") for name in given)
+        raise CommandError(f"{options} do(es) not apply to --format {args.format}")
+    for name, default in mine.items():
+        if getattr(args, name) is None:
+            setattr(args, name, default)
+    if args.format == "geo":
+        _simulate_geo(args)
+        return
     from skgenecyt.datasets import make_ra_cohort
     from skgenecyt.report import write_cohort
 
@@ -254,6 +339,23 @@ def _run_simulate(args):
     )
     for path in write_cohort(cohort, args.out, force=args.force):
         print(path)
+
+
+def _simulate_geo(args):
+    from skgenecyt.datasets import make_ra_studies, write_geo_studies
+    from skgenecyt.report._io import StagedFolder
+
+    check_output_dir(args.out, args.force)  # refuse before generating anything
+    studies = make_ra_studies(
+        n_studies=args.n_studies, n_samples=args.n_samples, n_genes=args.n_genes,
+        module_effects=_module_effects(args.module_effect), random_state=args.random_state,
+    )
+    with StagedFolder(args.out, args.force) as stage:
+        written = write_geo_studies(studies, stage.stage, random_state=args.random_state)
+        names = [p.name for p in [*written.series.values(), written.annotation]]
+        stage.publish()
+    for name in names:
+        print(args.out / name)
 
 
 def _module_effects(items):
@@ -268,6 +370,129 @@ def _module_effects(items):
         except ValueError:
             raise CommandError(f"--module-effect must look like IL6=0.3; got {item!r}") from None
     return effects
+
+
+def _label_map(items):
+    """``["rheumatoid arthritis=1", "osteoarthritis="]`` -> ``{...: 1, ...: None}``."""
+    mapping = {}
+    for item in items:
+        value, sep, label = item.rpartition("=")
+        if not sep or not value.strip():
+            raise CommandError(f"--label-map must look like 'rheumatoid arthritis=1'; got "
+                               f"{item!r}")
+        label = label.strip()
+        mapping[value.strip()] = (None if not label
+                                  else int(label) if label.lstrip("-").isdigit() else label)
+    return mapping
+
+
+def _check_fit_options(args):
+    if (args.expression is None) == (args.geo is None):
+        raise CommandError("give either --expression (with --labels) or --geo (with "
+                           "--label-column and --label-map)")
+    if args.expression is not None:
+        wrong = [o for o, v in (("--annotation", args.annotation), ("--label-map",
+                 args.label_map)) if v]
+        if wrong:
+            raise CommandError(f"{', '.join(wrong)} go(es) with --geo, not --expression")
+        if args.labels is None:
+            raise CommandError("--expression needs --labels")
+        return
+    wrong = [o for o, v in (("--labels", args.labels), ("--genes-as-rows",
+             args.genes_as_rows)) if v]
+    if wrong:
+        raise CommandError(f"{', '.join(wrong)} go(es) with --expression, not --geo")
+    if not args.label_column or not args.label_map:
+        raise CommandError("--geo needs --label-column and --label-map, e.g. --label-column "
+                           "'disease state' --label-map 'rheumatoid arthritis=1' --label-map "
+                           "'healthy control=0'")
+    if args.annotation and len(args.annotation) not in (1, len(args.geo)):
+        raise CommandError(f"give --annotation once, or once per --geo ({len(args.geo)}); got "
+                           f"{len(args.annotation)}")
+
+
+def _read_geo_cohorts(args, progress):
+    from skgenecyt.datasets import (
+        combine_cohorts,
+        labels_from_metadata,
+        read_geo_series_matrix,
+    )
+
+    annotations = args.annotation or [None]
+    if len(annotations) == 1:  # one platform table for every series
+        annotations = annotations * len(args.geo)
+    mapping = _label_map(args.label_map)
+    cohorts = {}
+    for path, annotation in zip(args.geo, annotations):
+        series = read_geo_series_matrix(path, annotation, collapse=args.collapse)
+        y = labels_from_metadata(series.metadata, args.label_column, mapping)
+        name = series.accession or path.name
+        if name in cohorts:
+            name = f"{name}-{series.platform}" if series.platform else str(path)
+        cohorts[name] = (series.X, y)
+        what = (f"{series.n_genes} genes ({series.n_probes_collapsed} probes collapsed, "
+                f"{series.n_probes_multi_symbol} with several symbols and "
+                f"{series.n_probes_no_symbol + series.n_probes_not_in_annotation} without "
+                "one left out)" if series.annotated else "probe ids as columns")
+        counts = ", ".join(f"{label!r}: {n}" for label, n in y.value_counts().sort_index()
+                           .items())
+        progress.say(f"{name}: {series.n_samples} samples, {len(y)} labelled ({counts}); "
+                     f"{series.n_probes} probes -> {what}"
+                     + ("; log2 taken" if series.log_transformed else ""))
+    combined = combine_cohorts(cohorts)
+    if len(cohorts) > 1:
+        progress.say(f"{len(cohorts)} series combined on their {combined.X.shape[1]} shared "
+                     "genes")
+    return combined.X, combined.y
+
+
+def _drop_missing(X, drop, progress):
+    missing = X.columns[X.isna().any()]
+    if not len(missing):
+        return X
+    if not drop:
+        raise CommandError(f"{len(missing)} gene(s) have missing values (e.g. "
+                           f"{', '.join(map(str, missing[:5]))}); pass --drop-missing-genes "
+                           "to leave them out")
+    progress.say(f"left out {len(missing)} gene(s) with missing values; "
+                 f"{X.shape[1] - len(missing)} remain")
+    return X.drop(columns=missing)
+
+
+def _run_fit(args):
+    from sklearn.utils import Bunch
+
+    from skgenecyt.persistence import save_model
+    from skgenecyt.pipeline import make_genecytnet
+    from skgenecyt.report._io import check_output_file
+    from skgenecyt.report._skeleton import Progress
+
+    _check_fit_options(args)
+    check_output_file(args.model, args.force)  # refuse before reading any data
+    if args.expression_out is not None:
+        from skgenecyt.report._cohort_files import cohort_paths
+
+        for path in cohort_paths(args.expression_out, holdout=False).values():
+            check_output_file(path, args.force)
+    progress = Progress(not args.quiet)
+    if args.geo is not None:
+        X, y = _read_geo_cohorts(args, progress)
+    else:
+        from skgenecyt.datasets import load_expression
+
+        X, y = load_expression(args.expression, args.labels, genes_as_rows=args.genes_as_rows,
+                               label_column=args.label_column, return_X_y=True)
+    X = _drop_missing(X, args.drop_missing_genes, progress)
+    model = make_genecytnet(random_state=args.random_state)
+    with progress.step(f"fitting GeneCytNet on {X.shape[0]} samples x {X.shape[1]} genes"):
+        model.fit(X, y)
+    save_model(model, args.model, overwrite=args.force)
+    print(args.model)
+    if args.expression_out is not None:
+        from skgenecyt.report import write_cohort
+
+        for path in write_cohort(Bunch(X=X, y=y), args.expression_out, force=args.force):
+            print(path)
 
 
 def _load_model(path):

@@ -27,6 +27,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skgenecyt import (
+    CohortWarning,
     CytokinePerturbation,
     ExpressionValidator,
     GATClassifier,
@@ -35,20 +36,25 @@ from skgenecyt import (
     VAETransformer,
     benchmark,
     coexpression_graph,
+    combine_cohorts,
     complete_graph,
     dose_response,
+    labels_from_metadata,
     latent_perturbation_effects,
     load_cytokine_modules,
     load_expression,
     load_model,
     make_genecytnet,
     make_ra_cohort,
+    make_ra_studies,
     match_modules,
     perturbation_effects,
     plot_perturbation_effects,
     prior_graph,
+    read_geo_series_matrix,
     read_gmt,
     save_model,
+    write_geo_studies,
 )
 from skgenecyt.cli import main
 
@@ -238,16 +244,18 @@ PARAMETER_CASES = [
     Case("make_genecytnet-unknown-param", lambda: make_genecytnet(vae__n_comps=3),
          ValueError, r"Unknown GeneCytNet parameter\(s\) \['vae__n_comps'\]"),
     Case("make_genecytnet-random_state-str", lambda: make_genecytnet(random_state="0"),
-         TypeError, r"random_state must be None, an int or a numpy RandomState"),
+         TypeError, r"'random_state' parameter of make_genecytnet must be"),
     Case("CytokinePerturbation-unknown-module",
          lambda: CytokinePerturbation(module="IL17", modules=MODULES).fit(X),
          ValueError, r"Unknown module 'IL17'; available modules: M"),
     Case("CytokinePerturbation-mode", lambda: CytokinePerturbation(mode="up").fit(X),
          ValueError, r"'mode' parameter of CytokinePerturbation"),
     Case("make_ra_cohort-n_genes-negative", lambda: make_ra_cohort(n_genes=-5),
-         ValueError, r"n_genes must be >= 1, got -5"),
+         ValueError, r"'n_genes' parameter of make_ra_cohort must be an int in the range "
+                     r"\[1, inf\)\. Got -5 instead"),
     Case("make_ra_cohort-n_ra-str", lambda: make_ra_cohort(n_ra="many"),
-         TypeError, r"n_ra must be an int, got str"),
+         TypeError, r"'n_ra' parameter of make_ra_cohort must be an int in the range "
+                    r"\[1, inf\)\. Got 'many' instead"),
     Case("make_ra_cohort-unknown-module-effect",
          lambda: make_ra_cohort(n_ra=10, n_control=10, n_holdout_ra=0, n_holdout_control=0,
                                 n_genes=500, module_effects={"IL17": 1.0}),
@@ -265,7 +273,8 @@ PARAMETER_CASES = [
          ValueError, r"shifts must be a non-empty list of finite numbers"),
     Case("benchmark-n_repeats-0",
          lambda: benchmark({"lr": LogisticRegression()}, X, Y, n_repeats=0),
-         ValueError, r"n_repeats must be a positive int; got 0"),
+         ValueError, r"'n_repeats' parameter of benchmark must be an int in the range "
+                     r"\[1, inf\)\. Got 0 instead"),
     Case("benchmark-unknown-scoring",
          lambda: benchmark({"lr": LogisticRegression()}, X, Y, scoring="auc"),
          ValueError, r"Unknown scoring name\(s\) \['auc'\]; benchmark supports"),
@@ -275,7 +284,8 @@ PARAMETER_CASES = [
          TypeError, r"'as_frame' parameter of load_cytokine_modules must be an instance of "
                     r"'bool'"),
     Case("load_expression-duplicates-policy", lambda: load_expression(X, duplicates="drop"),
-         ValueError, r"duplicates must be one of \('error', 'first', 'mean'\), got 'drop'"),
+         ValueError, r"'duplicates' parameter of load_expression must be a str among "
+                     r"\{.*'mean'.*\}\. Got 'drop' instead"),
 ]
 
 
@@ -325,6 +335,39 @@ def _files(tmp_path):
     return tmp_path
 
 
+# GEO series matrices (read_geo_series_matrix), their metadata and cohorts: small files with
+# one defect each.
+
+def _geo(p, table=None, *, samples=("GSM1", "GSM2"), platforms=("GPL1", "GPL1"), end=True):
+    """Write a two-sample series matrix to p / 'geo.txt'; ``table`` replaces the data rows."""
+    quoted = "\t".join(f'"{s}"' for s in samples)
+    lines = ['!Series_geo_accession\t"GSE1"', f"!Sample_geo_accession\t{quoted}",
+             '!Sample_characteristics_ch1\t"disease state: RA"\t"disease state: control"',
+             "!Sample_platform_id\t" + "\t".join(f'"{g}"' for g in platforms),
+             "!series_matrix_table_begin", f'"ID_REF"\t{quoted}',
+             *(table or ['"p1"\t1200.5\t800.25', '"p2"\t35.5\t40.0'])]
+    if end:
+        lines.append("!series_matrix_table_end")
+    (p / "geo.txt").write_text("\n".join(lines) + "\n")
+    return p / "geo.txt"
+
+
+def _geo_annotation(p, columns=("ID", "Gene Symbol"), platform=None):
+    header = f"^PLATFORM = {platform}\n!platform_table_begin\n" if platform else ""
+    footer = "!platform_table_end\n" if platform else ""
+    (p / "gpl.txt").write_text(header + "\t".join(columns) + "\np1\tSOCS3\np2\tIL6\n" + footer)
+    return p / "gpl.txt"
+
+
+def _geo_metadata():
+    return pd.DataFrame({"disease state": ["RA", "control", "OA"]}, index=["a", "b", "c"])
+
+
+def _two_cohorts(shared):
+    genes = [f"G{i}" for i in range(10)]
+    return {"GSE1": (X[genes], Y), "GSE2": (X[genes[:shared]].rename(index="B{}".format), Y)}
+
+
 def _function_cases():
     return [
         Case("load_expression-missing-file", lambda p: load_expression(p / "nope.csv"),
@@ -355,7 +398,69 @@ def _function_cases():
         Case("read_gmt-malformed-line", lambda p: read_gmt(p / "bad.gmt"),
              ValueError, r"bad\.gmt, line 2: expected a set name, a description"),
         Case("read_gmt-wrong-type", lambda p: read_gmt(["M", "G0"]),
-             TypeError, r"path must be a str or path-like"),
+             TypeError, r"'path' parameter of read_gmt must be an instance of 'str' or an "
+                        r"instance of 'os\.PathLike'"),
+        # -- GEO series matrices, labels from metadata, cohorts, studies ---------------------
+        Case("read_geo_series_matrix-missing-file",
+             lambda p: read_geo_series_matrix(p / "nope.txt.gz"),
+             FileNotFoundError, r"Series matrix file not found: '.*nope\.txt\.gz'"),
+        Case("read_geo_series_matrix-not-a-series-matrix",
+             lambda p: read_geo_series_matrix(p / "expr.csv"),
+             ValueError, r"no '!series_matrix_table_begin' line: it is not a GEO series matrix"),
+        Case("read_geo_series_matrix-truncated-table",
+             lambda p: read_geo_series_matrix(_geo(p, end=False)),
+             ValueError, r"line 5 has no '!series_matrix_table_end' line \(the file ends at "
+                         r"line 8\): the file is truncated"),
+        Case("read_geo_series_matrix-row-with-too-many-fields",
+             lambda p: read_geo_series_matrix(_geo(p, ['"p1"\t1.0\t2.0\t3.0'])),
+             ValueError, r"geo\.txt', line 7: 4 fields, but the table header \(line 6\) has 3"),
+        Case("read_geo_series_matrix-row-with-too-few-fields",
+             lambda p: read_geo_series_matrix(_geo(p, ['"p1"\t1.0\t2.0', '"p2"\t1.0'])),
+             ValueError, r"line 8: 2 fields, but the table header \(line 6\) has 3"),
+        Case("read_geo_series_matrix-duplicate-sample-ids",
+             lambda p: read_geo_series_matrix(_geo(p, samples=("GSM1", "GSM1"))),
+             ValueError, r"line 6: sample id 'GSM1' occurs twice in the table header"),
+        Case("read_geo_series_matrix-non-numeric-value",
+             lambda p: read_geo_series_matrix(_geo(p, ['"p1"\t1.0\t2.0', '"p2"\tn/a\t1.0'])),
+             ValueError, r"line 8: sample 'GSM1' holds 'n/a' for probe 'p2', which is not a "
+                         r"number"),
+        Case("read_geo_series_matrix-several-platforms",
+             lambda p: read_geo_series_matrix(_geo(p, platforms=("GPL96", "GPL97"))),
+             ValueError, r"spans several platforms \(GPL96: 1 sample\(s\), GPL97: 1 sample"),
+        Case("read_geo_series_matrix-annotation-without-symbol-column",
+             lambda p: read_geo_series_matrix(_geo(p), _geo_annotation(p, ("ID", "GB_ACC"))),
+             ValueError, r"no recognisable gene symbol column; its columns are: 'ID', 'GB_ACC'"),
+        Case("read_geo_series_matrix-annotation-of-another-platform",
+             lambda p: read_geo_series_matrix(_geo(p), _geo_annotation(p, platform="GPL570")),
+             ValueError, r"is for platform GPL570, but GSE1 is on platform GPL1"),
+        Case("read_geo_series_matrix-annotation-matching-no-probe",
+             lambda p: read_geo_series_matrix(_geo(p, ['"x1"\t1.0\t2.0']), _geo_annotation(p)),
+             ValueError, r"None of the 1 probe ids of GSE1 \(e\.g\. 'x1'\) is in the "
+                         r"annotation"),
+        Case("read_geo_series_matrix-collapse-unknown",
+             lambda p: read_geo_series_matrix(_geo(p), collapse="median"),
+             ValueError, r"'collapse' parameter of read_geo_series_matrix must be a str among"),
+        Case("labels_from_metadata-unknown-column",
+             lambda p: labels_from_metadata(_geo_metadata(), "disease", {"RA": 1}),
+             ValueError, r"no column 'disease'; its columns are: 'disease state'"),
+        Case("labels_from_metadata-mapping-matches-nothing",
+             lambda p: labels_from_metadata(_geo_metadata(), "disease state", {"ra patient": 1}),
+             ValueError, r"No sample has a label: none of the values of 'disease state' "
+                         r"\('RA' \(1\), 'control' \(1\), 'OA' \(1\)\)"),
+        Case("combine_cohorts-too-few-shared-genes",
+             lambda p: combine_cohorts(_two_cohorts(shared=3)),
+             ValueError, r"share 3 gene\(s\), 30% of the 10 genes of 'GSE1'.*min_shared=0\.5"),
+        Case("combine_cohorts-not-a-pair", lambda p: combine_cohorts({"GSE1": X}),
+             TypeError, r"Cohort 'GSE1' must be a pair \(X, y\)"),
+        Case("make_ra_studies-too-small-study", lambda p: make_ra_studies(n_samples=2),
+             ValueError, r"'n_samples' parameter of make_ra_studies must be an int in the "
+                         r"range \[4, inf\)"),
+        Case("write_geo_studies-existing-files",
+             lambda p: write_geo_studies(make_ra_studies(1, 8, 200, random_state=0), p)
+             and write_geo_studies(make_ra_studies(1, 8, 200, random_state=0), p),
+             FileExistsError, r"already holds 'GSESIM1_series_matrix\.txt\.gz', "
+                              r"'GPLSIM_annotation\.txt'; pass overwrite=True"),
+        # -- end of the GEO block -------------------------------------------------------------
         Case("match_modules-wrong-type", lambda p: match_modules(["G0"], GENES),
              TypeError, r"modules must be a dict of gene lists"),
         Case("CytokinePerturbation-malformed-GMT",
@@ -488,6 +593,22 @@ def test_bad_input_to_functions(case, tmp_path):
 WARNING_CASES = [
     Case("load_expression-raw-counts", lambda p: load_expression(_counts()),
          RawCountsWarning, r"look like raw counts"),
+    # -- GEO series matrices, labels from metadata, cohorts --------------------------------
+    Case("read_geo_series_matrix-linear-values",
+         lambda p: read_geo_series_matrix(_geo(p), _geo_annotation(p)),
+         CohortWarning, r"GSE1: the values look linear by GEO2R's rule .*took log2"),
+    Case("read_geo_series_matrix-without-annotation",
+         lambda p: read_geo_series_matrix(_geo(p), log=False),
+         CohortWarning, r"no annotation: the columns are probe ids, not gene symbols"),
+    Case("labels_from_metadata-unmapped-values",
+         lambda p: labels_from_metadata(_geo_metadata(), "disease state", {"RA": 1,
+                                                                            "control": 0}),
+         CohortWarning, r"1 of 3 sample\(s\) left out: .*'OA' \(1\)"),
+    Case("combine_cohorts-sample-in-two-cohorts",
+         lambda p: combine_cohorts({"GSE1": (X, Y), "GSE2": (X.iloc[:4], Y[:4])}),
+         CohortWarning, r"4 pair\(s\) of samples of different cohorts look like one array: "
+                        r"GSE1:s0 and GSE2:s0 \(same id\)"),
+    # -- end of the GEO block ---------------------------------------------------------------
     Case("match_modules-low-coverage",
          lambda p: match_modules({"M": ["G0", "NOPE1", "NOPE2"]}, GENES),
          LowCoverageWarning, r"M"),
@@ -582,6 +703,22 @@ CLI_CASES = [
      r"cannot load the model file"),
     ("reproduce-output-is-a-file", "reproduce --out {p}/expr.csv --quick",
      r"exists and is not a folder"),
+    # -- simulate --format geo and fit -------------------------------------------------------
+    ("simulate-geo-output-is-a-file", "simulate --format geo --out {p}/expr.csv",
+     r"exists and is not a folder"),
+    ("simulate-geo-with-table-options", "simulate --format geo --out {p}/g --n-ra 5",
+     r"--n-ra do\(es\) not apply to --format geo"),
+    ("fit-no-input", "fit --model {p}/m.skgenecyt", r"give either --expression"),
+    ("fit-existing-model",
+     "fit --geo {p}/geo.txt --label-column d --label-map a=1 --model {p}/model.joblib",
+     r"model\.joblib' exists; pass --force"),
+    ("fit-bad-label-map",
+     "fit --geo {p}/geo.txt --label-column d --label-map RA --model {p}/m.skgenecyt",
+     r"--label-map must look like 'rheumatoid arthritis=1'; got 'RA'"),
+    ("fit-geo-not-a-series-matrix",
+     "fit --geo {p}/expr.csv --label-column d --label-map a=1 --model {p}/m.skgenecyt",
+     r"no '!series_matrix_table_begin' line"),
+    # -- end of the GEO block ---------------------------------------------------------------
     ("unknown-command", "cluster --out x", r"invalid choice: 'cluster'"),
 ]
 

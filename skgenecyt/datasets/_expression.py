@@ -8,6 +8,7 @@ import pandas as pd
 from pandas.api.types import is_numeric_dtype
 from sklearn.utils import Bunch
 
+from skgenecyt._sklearn_compat import StrOptions, validate_params
 from skgenecyt._validation import (
     check_finite,
     non_numeric_columns,
@@ -21,7 +22,8 @@ _PARQUET = (".parquet", ".pq")
 _H5AD = (".h5ad",)
 _LABEL_NAMES = ("label", "labels", "y", "class", "target", "status", "condition", "group",
                 "disease", "diagnosis")  # fmt: skip
-_DUPLICATE_POLICIES = ("error", "first", "mean")
+
+
 def _file_kind(path):
     """Return (kind, separator) for a path from its (possibly .gz) extension."""
     suffixes = [suffix.lower() for suffix in path.suffixes]
@@ -284,6 +286,20 @@ def _align_labels(labels, samples):
     return aligned
 
 
+@validate_params(
+    {
+        # A path, a DataFrame or an AnnData (recognised by its attributes): checked below.
+        "expression": "no_validation",
+        "labels": [None, str, os.PathLike, "array-like"],
+        "genes_as_rows": ["boolean"],
+        "label_column": [str, None],
+        "sep": [str, None],
+        "duplicates": [StrOptions({"error", "first", "mean"})],
+        "layer": [str, None],
+        "return_X_y": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def load_expression(
     expression,
     labels=None,
@@ -393,8 +409,6 @@ def load_expression(
     >>> data.y.to_dict()
     {'s1': 0, 's2': 1, 's3': 1}
     """
-    if duplicates not in _DUPLICATE_POLICIES:
-        raise ValueError(f"duplicates must be one of {_DUPLICATE_POLICIES}, got {duplicates!r}.")
     frame, obs, source = _load_frame(expression, genes_as_rows, sep, layer)
     frame = _check_ids(frame)
 

@@ -4,6 +4,8 @@ import gzip
 import os
 from pathlib import Path
 
+from skgenecyt._sklearn_compat import validate_params
+
 
 def _open_text(path):
     """Open a plain or gzip-compressed text file for reading."""
@@ -12,6 +14,7 @@ def _open_text(path):
     return path.open("r", encoding="utf-8-sig", newline=None)
 
 
+@validate_params({"path": [str, os.PathLike]}, prefer_skip_nested_validation=True)
 def read_gmt(path):
     """Read gene sets from a GMT file.
 
@@ -63,8 +66,6 @@ def read_gmt(path):
     >>> read_gmt(path)
     {'IL6_UP': ['SOCS3', 'STAT3'], 'TNF_UP': ['NFKBIA']}
     """
-    if not isinstance(path, str | os.PathLike):
-        raise TypeError(f"path must be a str or path-like, got {type(path).__name__}.")
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"GMT file not found: {str(path)!r}.")

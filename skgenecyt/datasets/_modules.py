@@ -1,14 +1,26 @@
-"""Built-in cytokine response modules and matching modules to expression columns."""
+"""Gene modules: the built-in cytokine modules, resolving and locating module collections.
+
+A collection of modules is given as ``None`` (the built-in cytokine modules),
+a dict ``name -> genes`` or the path of a GMT file; :func:`resolve_modules`
+turns any of them into a dict. :func:`locate_modules` finds each module among
+a dataset's columns (gene names, or integer column indices for arrays without
+names) and reports coverage; the public :func:`match_modules` and the
+perturbation functions both use it.
+"""
+
+from __future__ import annotations
 
 import os
 import warnings
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from importlib import resources
-from numbers import Real
+from numbers import Integral, Real
 
+import numpy as np
 import pandas as pd
 
-from skgenecyt._sklearn_compat import validate_params
+from skgenecyt._sklearn_compat import Interval, validate_params
 
 from ._gmt import read_gmt
 
@@ -101,8 +113,28 @@ class LowCoverageWarning(UserWarning):
     """Warning raised when few genes of a module are found in a dataset."""
 
 
-def _resolve_modules(modules):
-    """Return a dict of gene lists from a dict, a GMT path or None (built-ins)."""
+@dataclass(frozen=True)
+class MatchedModule:
+    """A module located among a dataset's columns."""
+
+    name: str
+    indices: np.ndarray  # column indices of the genes present, in module order
+    genes: list  # the genes present (names, or indices when the module gave indices)
+    missing: list  # genes of the module absent from the data
+    n_defined: int  # genes in the module definition (after removing duplicates)
+
+    @property
+    def coverage(self) -> float:
+        return len(self.genes) / self.n_defined if self.n_defined else 0.0
+
+
+def resolve_modules(modules) -> dict:
+    """Return ``name -> genes`` for None (the built-in modules), a dict or a GMT path.
+
+    Only the collection is checked here; each module's genes are checked when
+    it is located (:func:`locate_modules`), so a module that is never used
+    cannot stop the others.
+    """
     if modules is None:
         return load_cytokine_modules()
     if isinstance(modules, str | os.PathLike):
@@ -114,20 +146,32 @@ def _resolve_modules(modules):
         )
     if not modules:
         raise ValueError("modules is empty: give at least one module.")
-    resolved = {}
-    for name, genes in modules.items():
-        if isinstance(genes, str) or not isinstance(genes, Iterable):
-            raise TypeError(
-                f"Module {name!r} must be a list of gene symbols, got {type(genes).__name__}."
-            )
-        genes = list(genes)
-        bad = [gene for gene in genes if not isinstance(gene, str)]
-        if bad:
-            raise TypeError(f"Module {name!r} holds non-string gene symbols, e.g. {bad[0]!r}.")
-        if not genes:
-            raise ValueError(f"Module {name!r} has no genes.")
-        resolved[name] = list(dict.fromkeys(genes))
-    return resolved
+    return dict(modules)
+
+
+def _is_index(gene) -> bool:
+    return isinstance(gene, Integral | np.integer) and not isinstance(gene, bool)
+
+
+def _checked_genes(name, genes, allow_indices):
+    """``(genes, by_index)``: a module's genes without duplicates, and whether they are indices."""
+    kind = "gene symbols or column indices" if allow_indices else "gene symbols"
+    if isinstance(genes, str) or not isinstance(genes, Iterable):
+        raise TypeError(f"Module {name!r} must be a list of {kind}, got {type(genes).__name__}.")
+    genes = list(dict.fromkeys(genes))  # drop duplicates, keep order
+    if not genes:
+        raise ValueError(f"Module {name!r} has no genes.")
+    indices = [_is_index(gene) for gene in genes]
+    if allow_indices and all(indices):
+        return genes, True
+    if allow_indices and any(indices):
+        raise TypeError(
+            f"Module {name!r} mixes gene names and column indices; list either, not both."
+        )
+    bad = [gene for gene in genes if not isinstance(gene, str)]
+    if bad:
+        raise TypeError(f"Module {name!r} holds non-string gene symbols, e.g. {bad[0]!r}.")
+    return genes, False
 
 
 def _column_names(columns):
@@ -158,6 +202,101 @@ def _case_insensitive_lookup(names):
     return lookup
 
 
+def _locate_by_index(name, genes, n_features) -> MatchedModule:
+    bad = [g for g in genes if not -n_features <= g < n_features]
+    if bad:
+        raise ValueError(
+            f"Module {name!r} gives column indices {bad[:5]} outside the data's "
+            f"{n_features} columns."
+        )
+    indices = np.array([g % n_features for g in genes], dtype=np.intp)
+    return MatchedModule(name, indices, [int(g) for g in genes], [], len(genes))
+
+
+def locate_modules(modules, names, *, n_features=None, min_coverage=0.5,
+                   case_sensitive=True, warn=True) -> list[MatchedModule]:
+    """Locate every module of a ``name -> genes`` dict among a dataset's columns.
+
+    Parameters
+    ----------
+    modules : dict
+        Module name to genes, as :func:`resolve_modules` returns it.
+    names : list of str or None
+        The dataset's column names; None when it has none (an array).
+    n_features : int or None, default=None
+        The number of columns, when modules may give integer column indices
+        (which work with or without names); None accepts gene names only.
+    min_coverage, case_sensitive, warn
+        As in :func:`match_modules`.
+
+    Returns
+    -------
+    matched : list of MatchedModule
+        One per module, in the order of ``modules``.
+    """
+    checked = {name: _checked_genes(name, genes, n_features is not None)
+               for name, genes in modules.items()}
+    names = None if names is None else [str(name) for name in names]
+    by_name = {name: genes for name, (genes, by_index) in checked.items() if not by_index}
+    if by_name and names is None:
+        raise ValueError(
+            f"Module {next(iter(by_name))!r} names genes, but X has no gene names. Pass X "
+            "as a DataFrame whose columns are gene symbols, or give modules as column "
+            "indices."
+        )
+    if case_sensitive:
+        lookup, key = {name: name for name in names or ()}, str
+    else:
+        lookup, key = _case_insensitive_lookup(names), str.upper
+    position = {name: i for i, name in enumerate(names or ())}
+
+    located = {}
+    for module, genes in by_name.items():
+        found = [lookup[key(gene)] for gene in genes if key(gene) in lookup]
+        found = list(dict.fromkeys(found))  # genes equal up to case map to one column
+        if not found:
+            raise ValueError(_no_gene_message(module, genes, names, case_sensitive))
+        missing = [gene for gene in genes if key(gene) not in lookup]
+        indices = np.array([position[gene] for gene in found], dtype=np.intp)
+        located[module] = MatchedModule(module, indices, found, missing, len(genes))
+    low = [m for m in located.values() if m.coverage < min_coverage]
+    if warn and low:
+        details = ", ".join(f"{m.name} {len(m.genes)}/{m.n_defined}" for m in low)
+        warnings.warn(
+            f"Low gene coverage (below {min_coverage:.0%}) for module(s): {details}. "
+            "Check gene symbols (case, aliases, species); see the 'missing' column.",
+            LowCoverageWarning,
+            stacklevel=3,
+        )
+    for module, (genes, by_index) in checked.items():
+        if by_index:
+            located[module] = _locate_by_index(module, genes, n_features)
+    return [located[module] for module in modules]
+
+
+def coverage_frame(matched):
+    """Coverage per module as a DataFrame indexed by module: genes defined, found, missing."""
+    return pd.DataFrame(
+        {
+            "module": [m.name for m in matched],
+            "n_genes": [m.n_defined for m in matched],
+            "n_found": [len(m.genes) for m in matched],
+            "coverage": [m.coverage for m in matched],
+            "missing": [list(m.missing) for m in matched],
+        }
+    ).set_index("module")
+
+
+@validate_params(
+    {
+        "modules": "no_validation",  # resolve_modules names what it accepts
+        "columns": "no_validation",  # a DataFrame, AnnData or names: checked below
+        "min_coverage": [Interval(Real, 0, 1, closed="both")],
+        "case_sensitive": ["boolean"],
+        "warn": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def match_modules(modules, columns, *, min_coverage=0.5, case_sensitive=True, warn=True):
     """Intersect gene modules with the columns of a dataset and report coverage.
 
@@ -221,44 +360,11 @@ def match_modules(modules, columns, *, min_coverage=0.5, case_sensitive=True, wa
     >>> coverage["n_found"].to_dict(), coverage.loc["IL6", "missing"]
     ({'IL6': 2, 'TNF': 2}, ['STAT3'])
     """
-    if isinstance(min_coverage, bool) or not isinstance(min_coverage, Real):
-        raise TypeError(f"min_coverage must be a number, got {type(min_coverage).__name__}.")
-    if not 0 <= min_coverage <= 1:
-        raise ValueError(f"min_coverage must be in [0, 1], got {min_coverage}.")
-    modules = _resolve_modules(modules)
+    modules = resolve_modules(modules)
     names = _column_names(columns)
-    if case_sensitive:
-        lookup = {name: name for name in names}
-        key = str
-    else:
-        lookup = _case_insensitive_lookup(names)
-        key = str.upper
-
-    matched, rows = {}, []
-    for module, genes in modules.items():
-        found = [lookup[key(gene)] for gene in genes if key(gene) in lookup]
-        found = list(dict.fromkeys(found))  # genes equal up to case map to one column
-        missing = [gene for gene in genes if key(gene) not in lookup]
-        if not found:
-            raise ValueError(_no_gene_message(module, genes, names, case_sensitive))
-        matched[module] = found
-        rows.append((module, len(genes), len(found), len(found) / len(genes), missing))
-
-    coverage = pd.DataFrame(
-        rows, columns=["module", "n_genes", "n_found", "coverage", "missing"]
-    ).set_index("module")
-    low = coverage[coverage["coverage"] < min_coverage]
-    if warn and len(low):
-        details = ", ".join(
-            f"{module} {row.n_found}/{row.n_genes}" for module, row in low.iterrows()
-        )
-        warnings.warn(
-            f"Low gene coverage (below {min_coverage:.0%}) for module(s): {details}. "
-            "Check gene symbols (case, aliases, species); see the 'missing' column.",
-            LowCoverageWarning,
-            stacklevel=2,
-        )
-    return matched, coverage
+    matched = locate_modules(modules, names, min_coverage=min_coverage,
+                             case_sensitive=case_sensitive, warn=warn)
+    return {m.name: m.genes for m in matched}, coverage_frame(matched)
 
 
 def _no_gene_message(module, genes, names, case_sensitive):

@@ -149,6 +149,7 @@ def _finalize(src, dst, weight, names, kind, symmetric=True, params=None):
     return FeatureGraph(edge_index, names, weight, kind, dict(params or {}))
 
 
+@validate_params({"feature_names": ["array-like"]}, prefer_skip_nested_validation=True)
 def complete_graph(feature_names):
     """Join every feature to every other one (both directions).
 
@@ -309,6 +310,13 @@ def _edge_table(edges):
     })
 
 
+@validate_params(
+    {
+        "edges": ["array-like", "sparse matrix", FeatureGraph],
+        "feature_names": ["array-like"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def prior_graph(edges, feature_names):
     """Align a known network, given by feature name, to the data's columns.
 

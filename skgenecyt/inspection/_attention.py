@@ -8,11 +8,14 @@ report averages over samples.
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
 import pandas as pd
 import torch
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from skgenecyt._sklearn_compat import Interval, validate_params
 from skgenecyt._training import torch_threads
 
 __all__ = ["attention_sums", "attention_table", "node_importance"]
@@ -89,6 +92,15 @@ def _class_indices(estimator, y):
     return np.array([position[label] for label in y], dtype=np.int64)
 
 
+@validate_params(
+    {
+        "estimator": "no_validation",  # a fitted GATClassifier: check_is_fitted below
+        "X": ["array-like", None],
+        "y": ["array-like", None],
+        "per_class": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def attention_table(estimator, X=None, y=None, per_class=False):
     """Attention weights of a fitted GATClassifier as a tidy DataFrame.
 
@@ -179,6 +191,15 @@ def attention_table(estimator, X=None, y=None, per_class=False):
     return pd.concat(parts, ignore_index=True)
 
 
+@validate_params(
+    {
+        "estimator": "no_validation",  # a fitted GATClassifier: check_is_fitted below
+        "X": ["array-like"],
+        "target_class": "no_validation",  # one of estimator.classes_: checked below
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
 def node_importance(estimator, X, target_class=None, batch_size=BATCH_SIZE):
     """Rank the nodes (features) of a fitted GATClassifier.
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.decomposition import PCA
@@ -13,6 +15,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
+from skgenecyt._sklearn_compat import validate_params
 from skgenecyt._training import seed_from_random_state
 from skgenecyt.preprocessing import anova_f
 
@@ -23,6 +26,10 @@ LOGISTIC_C_GRID = tuple(float(c) for c in np.logspace(-5, 2, 15))
 SELECTED_N_GENES = 1000
 
 
+@validate_params(
+    {"random_state": ["random_state"], "n_jobs": [Integral, None], "boosting": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def default_baselines(random_state=None, *, n_jobs=None, boosting=True):
     """Fairly configured classical classifiers to compare GeneCytNet against.
 
@@ -38,25 +45,26 @@ def default_baselines(random_state=None, *, n_jobs=None, boosting=True):
       n_genes)`` components, no truncation): the L2 penalty is rotation
       invariant and the optimal weights lie in the span of the training
       rows, so this is exactly the same model as on all genes, but each fit
-      of the grid costs milliseconds instead of a second when genes far
-      outnumber samples.
+      of the grid works on at most ``n_samples`` components instead of
+      every gene, far faster when genes far outnumber samples.
     - ``"svm_rbf"``: the ``SELECTED_N_GENES`` (1,000) genes with the highest
       ANOVA F statistic on the training rows, standardised, then an
       RBF-kernel SVC (``C=1``, ``gamma="scale"``, the usual defaults for
       standardised data) whose scores are turned into probabilities by
       ``CalibratedClassifierCV`` (sigmoid, fitted on 5-fold out-of-fold
       scores, ``ensemble=False``: one SVC on all rows, so predicting costs
-      one SVC, not five), the replacement for ``SVC(probability=True)``. On all 15,000 genes the
-      RBF kernel suffers from distance concentration (every pair of samples
-      is about equally far apart) and both fitting and predicting cost 15
-      times more; the selection makes this baseline stronger, not weaker.
+      one SVC, not five), the replacement for ``SVC(probability=True)``. On
+      all 15,000 genes the RBF kernel suffers from distance concentration
+      (every pair of samples is about equally far apart) and each kernel
+      value costs 15 times more to compute; the selection makes this
+      baseline stronger, not weaker.
     - ``"random_forest"``: 500 trees, ``max_features="sqrt"``; trees are
       scale invariant, so no standardisation.
     - ``"gradient_boosting"`` (when ``boosting=True``): histogram gradient
       boosting with default settings, after the same selection of 1,000
-      genes. Histogram boosting over all 15,000 genes costs about twenty
-      times more per fit on these cohort sizes, and with a few hundred
-      samples boosting cannot exploit more than a fraction of them.
+      genes. Histogram boosting over all 15,000 genes costs many times more
+      per fit, and with a few hundred samples boosting cannot exploit more
+      than a fraction of them.
 
     Parameters
     ----------

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 import time
-from numbers import Integral
+from collections.abc import Iterable
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -13,11 +14,38 @@ from sklearn.model_selection import RepeatedStratifiedKFold
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 
-from skgenecyt._sklearn_compat import _safe_indexing
+from skgenecyt._sklearn_compat import (
+    HasMethods,
+    Interval,
+    InvalidParameterError,
+    _safe_indexing,
+    validate_params,
+)
 from skgenecyt._validation import warn_if_counts
 from skgenecyt.model_selection._metrics import bootstrap_weights, check_scoring_names, score_all
 
 
+@validate_params(
+    {
+        "estimators": "no_validation",  # a dict or an iterable of classifiers: checked below
+        "X": ["array-like", None],
+        "y": ["array-like", None],
+        "X_holdout": ["array-like", None],
+        "y_holdout": ["array-like", None],
+        "cv": [Integral, HasMethods(["split"]), Iterable],
+        "n_repeats": [Interval(Integral, 1, None, closed="left")],
+        "scoring": [str, "array-like"],
+        "n_bootstrap": [Interval(Integral, 1, None, closed="left")],
+        "confidence": [Interval(Real, 0, 1, closed="neither")],
+        "pos_label": "no_validation",
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "return_details": ["boolean"],
+        "verbose": ["verbose"],
+    },
+    # The models are fitted inside: their own parameter checks must run.
+    prefer_skip_nested_validation=False,
+)
 def benchmark(estimators=None, X=None, y=None, X_holdout=None, y_holdout=None, *, cv=5,
               n_repeats=1, scoring=("roc_auc", "accuracy", "f1"), n_bootstrap=1000,
               confidence=0.95, pos_label=None, n_jobs=None, random_state=None,
@@ -113,7 +141,7 @@ def benchmark(estimators=None, X=None, y=None, X_holdout=None, y_holdout=None, *
     (2, 3)
     """
     names = check_scoring_names(scoring)
-    _check_cv_args(cv, n_repeats, n_bootstrap, confidence)
+    _check_cv_args(cv, n_repeats)
     X, y, classes = _check_cohort(X, y, "X", "y")
     pos_label = _check_pos_label(pos_label, classes)
     X_holdout, y_holdout = _check_holdout(X, X_holdout, y_holdout, classes)
@@ -166,17 +194,12 @@ def benchmark(estimators=None, X=None, y=None, X_holdout=None, y_holdout=None, *
 
 # -- checks ---------------------------------------------------------------------------------
 
-def _check_cv_args(cv, n_repeats, n_bootstrap, confidence):
-    if isinstance(cv, Integral) and not isinstance(cv, bool) and cv < 2:
+def _check_cv_args(cv, n_repeats):
+    """What validate_params cannot say: how many folds, and repeats of an int cv only."""
+    if isinstance(cv, Integral) and cv < 2:
         raise ValueError(f"cv must be at least 2 folds; got cv={cv}.")
-    if not isinstance(n_repeats, Integral) or isinstance(n_repeats, bool) or n_repeats < 1:
-        raise ValueError(f"n_repeats must be a positive int; got {n_repeats!r}.")
     if not isinstance(cv, Integral) and n_repeats != 1:
         raise ValueError("n_repeats applies only when cv is an int; repeat your splitter instead.")
-    if not isinstance(n_bootstrap, Integral) or isinstance(n_bootstrap, bool) or n_bootstrap < 1:
-        raise ValueError(f"n_bootstrap must be a positive int; got {n_bootstrap!r}.")
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must lie strictly between 0 and 1; got {confidence!r}.")
 
 
 def _check_cohort(X, y, x_name, y_name):
@@ -337,10 +360,20 @@ def _positive_scores(model, X, pos_label):
     return scores if classes.index(pos_label) == 1 else -scores
 
 
+class _ModelParameterError(ValueError, TypeError):
+    """A model's own parameter error, raised again with the model and split named.
+
+    Not an InvalidParameterError: validate_params would rename the model's
+    class in its message to ``benchmark`` (a parameter of the model is not one
+    of benchmark's).
+    """
+
+
 def _with_context(exc, context):
     """The same exception type with ``context`` prefixed, or the original when impossible."""
+    kind = _ModelParameterError if isinstance(exc, InvalidParameterError) else type(exc)
     try:
-        return type(exc)(f"{context}: {exc}")
+        return kind(f"{context}: {exc}")
     except Exception:
         return exc
 

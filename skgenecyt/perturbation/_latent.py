@@ -16,18 +16,19 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch
 
 from skgenecyt._sklearn_compat import HasMethods, StrOptions, validate_params
+from skgenecyt.datasets._modules import locate_modules
 
 from ._batch import StackedPredictor
-from ._common import (
+from ._effects import (
     SHARED_CONSTRAINTS,
     as_expression,
     check_inputs,
     effects_table,
+    module_usage,
     modules_and_nulls,
     passes_names,
 )
-from ._core import fit_gene_stats
-from ._modules import match_modules
+from ._modes import fit_gene_stats
 
 METHODS = ("mean_difference", "regression")
 
@@ -193,10 +194,18 @@ def latent_perturbation_effects(
     Returns
     -------
     effects : DataFrame
-        The columns of :func:`perturbation_effects` (``mode`` is ``"latent"``)
-        plus ``latent_r2``: the share of the module score's variance over
-        ``X_train`` that a linear function of the codes explains, i.e. how
-        much of the module the latent space holds.
+        The columns of :func:`perturbation_effects` up to ``p_value``
+        (``mode`` is ``"latent"``), then ``latent_r2``: the share of the
+        module score's variance over ``X_train`` that a linear function of
+        the codes explains, i.e. how much of the module the latent space
+        holds; ``n_genes_used``: the module genes present in ``X`` that reach
+        the latent step (through the pipeline's selection, found as in
+        :func:`perturbation_effects`); ``model_coverage``: their share of the
+        genes present. There is no ``visible`` column and no module loses its
+        p-value: a module's direction is learned from its activity score,
+        which the latent space can hold through co-varying genes even when
+        the encoder reads none of the module's own genes (then
+        ``n_genes_used`` is 0 and ``latent_r2`` says how much it holds).
     deltas : DataFrame, only with ``return_deltas=True``
         Per-sample deltas, as in :func:`perturbation_effects`.
 
@@ -244,9 +253,10 @@ def latent_perturbation_effects(
                           X_train=X_train, y_train=None)
     head, tail, directions = _latent_setup(pipeline, inputs.ref_X, inputs.columns,
                                            latent_step, method)
+    stats = fit_gene_stats(inputs.ref_X)
     matched, seed, null_sets = modules_and_nulls(
-        inputs, modules, n_null=n_null, null_bins=null_bins,
-        level=fit_gene_stats(inputs.ref_X).loc, random_state=random_state,
+        inputs, modules, n_null=n_null, null_bins=null_bins, level=stats.loc,
+        random_state=random_state,
     )
 
     def perturb(segment, job):
@@ -265,10 +275,12 @@ def latent_perturbation_effects(
         perturb, inputs.pos_index, max_batch_bytes,
     )
     r2 = {m.name: directions(m.indices)[1] for m in matched}
+    usage = module_usage(pipeline, inputs, matched, stats.scale,
+                         max_batch_bytes=max_batch_bytes, n_jobs=n_jobs)
     return effects_table(
         inputs, predictor, matched, null_sets, seed, mode="latent", n_bootstrap=n_bootstrap,
         confidence_level=confidence_level, alternative=alternative, n_jobs=n_jobs,
-        return_deltas=return_deltas, per_module={"latent_r2": r2},
+        return_deltas=return_deltas, per_module={"latent_r2": r2, **usage},
     )
 
 
@@ -318,7 +330,7 @@ def latent_module_direction(pipeline, X_train, module, *, modules=None,
     head, _, directions = _latent_setup(pipeline, values, columns, latent_step, method)
     name, genes = select_module(module, modules)
     names = None if columns is None else list(columns)
-    (matched,) = match_modules({name: genes}, names, values.shape[1])
+    (matched,) = locate_modules({name: genes}, names, n_features=values.shape[1])
     step, r2 = directions(matched.indices)
     norm = np.linalg.norm(step)
     decoded = None

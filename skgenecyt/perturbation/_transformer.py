@@ -13,9 +13,9 @@ from sklearn.utils.validation import FLOAT_DTYPES, check_is_fitted, validate_dat
 
 from skgenecyt._sklearn_compat import Interval, StrOptions, _fit_context
 from skgenecyt._validation import check_frame
+from skgenecyt.datasets._modules import locate_modules, resolve_modules
 
-from ._core import MODES, GeneStats, fit_gene_stats, perturb_values
-from ._modules import match_modules, resolve_modules
+from ._modes import MODES, GeneStats, fit_gene_stats, perturb_values
 
 
 def select_module(module, modules):
@@ -177,7 +177,7 @@ class CytokinePerturbation(OneToOneFeatureMixin, TransformerMixin, BaseEstimator
             genes = list(self.subset)
         names = getattr(self, "feature_names_in_", None)
         names = None if names is None else list(names)
-        (matched,) = match_modules({name: genes}, names, X.shape[1])
+        (matched,) = locate_modules({name: genes}, names, n_features=X.shape[1])
 
         self.module_name_ = name
         self.genes_ = matched.genes

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
-from skgenecyt.plotting._perturbation import _axes
+from skgenecyt._sklearn_compat import validate_params
+from skgenecyt.plotting._perturbation import AXES_CONSTRAINTS, _axes
 
 
+@validate_params(
+    {"cv_results": [pd.DataFrame], "metric": [str], "reference": [tuple, list, None],
+     **AXES_CONSTRAINTS},
+    prefer_skip_nested_validation=True,
+)
 def plot_cv_scores(cv_results, metric="roc_auc", *, reference=None, ax=None, title=None):
     """Per-model cross-validation scores: one dot per split, mean +- SD beside them.
 
@@ -19,8 +26,8 @@ def plot_cv_scores(cv_results, metric="roc_auc", *, reference=None, ax=None, tit
     metric : str, default="roc_auc"
         The metric column to draw.
     reference : tuple (label, mean, sd) or None, default=None
-        A published value drawn as a line with a +- SD band, e.g.
-        ``("paper", 0.957, 0.006)``.
+        A published value drawn as a line with a +- SD band, e.g. the paper's
+        ``("paper", *skgenecyt.report.PAPER["cv_roc_auc"])``.
     ax : matplotlib Axes, default=None
         Where to draw; None creates a new Figure.
     title : str, default=None

@@ -8,8 +8,15 @@ leave no figure open in pyplot's registry) and return the Figure.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+
+from skgenecyt._sklearn_compat import HasMethods, StrOptions, validate_params
 
 _NULL_COLOR = "0.6"
+
+#: The constraints of the arguments every plotting function takes; a matplotlib Axes
+#: is recognised by its methods, so that importing the package does not import matplotlib.
+AXES_CONSTRAINTS = {"ax": [HasMethods(["plot", "set_xlabel"]), None], "title": [str, None]}
 
 
 def _axes(ax, figsize):
@@ -36,6 +43,16 @@ def _null_bounds(table, null):
     return table["null_low"], table["null_high"]
 
 
+@validate_params(
+    {
+        "effects": [pd.DataFrame],
+        "null": [StrOptions({"range", "sd"}), None],
+        "reference": [dict, None],
+        "annotate": ["boolean"],
+        **AXES_CONSTRAINTS,
+    },
+    prefer_skip_nested_validation=True,
+)
 def plot_perturbation_effects(effects, *, ax=None, null="range", reference=None,
                               annotate=True, title=None):
     """Forest plot of module effects with confidence intervals and the null band.
@@ -53,7 +70,8 @@ def plot_perturbation_effects(effects, *, ax=None, null="range", reference=None,
         none. A tick marks the null mean.
     reference : dict or None, default=None
         Published values to show beside the estimates, ``module -> (mean, sd)``
-        (e.g. the paper's effects), drawn as open diamonds with +- 1 sd.
+        (e.g. the paper's, ``skgenecyt.report.PAPER["effects"]``), drawn as open
+        diamonds with +- 1 sd.
     annotate : bool, default=True
         Write each row's p-value at the right (when the table has one).
     title : str, default=None
@@ -76,8 +94,6 @@ def plot_perturbation_effects(effects, *, ax=None, null="range", reference=None,
     ['IL6', 'TNF']
     """
     _require(effects, ["module", "shift", "delta_mean", "ci_low", "ci_high"], "A forest plot")
-    if null not in ("range", "sd", None):
-        raise ValueError(f"null must be 'range', 'sd' or None, got {null!r}.")
     table = effects.reset_index(drop=True)
     fig, ax = _axes(ax, (6.0, 0.6 * len(table) + 1.4))
     y = np.arange(len(table))
@@ -120,6 +136,10 @@ def plot_perturbation_effects(effects, *, ax=None, null="range", reference=None,
     return fig
 
 
+@validate_params(
+    {"curve": [pd.DataFrame], "null": ["boolean"], **AXES_CONSTRAINTS},
+    prefer_skip_nested_validation=True,
+)
 def plot_dose_response(curve, *, ax=None, null=True, title=None):
     """Dose-response curves: mean change in P(RA) per shift with CI ribbons.
 

@@ -6,9 +6,14 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score, roc_curve
 
-from skgenecyt.plotting._perturbation import _axes
+from skgenecyt._sklearn_compat import validate_params
+from skgenecyt.plotting._perturbation import AXES_CONSTRAINTS, _axes
 
 
+@validate_params(
+    {"predictions": [pd.DataFrame, dict], "y_true": ["array-like", None], **AXES_CONSTRAINTS},
+    prefer_skip_nested_validation=True,
+)
 def plot_roc_curves(predictions, y_true=None, *, ax=None, title=None):
     """ROC curve of every model on the same samples, with its AUC in the legend.
 

@@ -6,7 +6,10 @@ import numpy as np
 from scipy import special
 from sklearn.utils import as_float_array, check_X_y
 
+from skgenecyt._sklearn_compat import validate_params
 
+
+@validate_params({"X": ["array-like"], "y": ["array-like"]}, prefer_skip_nested_validation=True)
 def anova_f(X, y):
     """ANOVA F statistic per gene, as :func:`sklearn.feature_selection.f_classif`.
 

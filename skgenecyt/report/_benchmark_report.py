@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-import datetime
-import sys
-import time
+import os
 
-from skgenecyt._training import torch_threads
+from skgenecyt._sklearn_compat import validate_params
 from skgenecyt.model_selection import benchmark, default_baselines
 from skgenecyt.report._document import Paragraph
-from skgenecyt.report._io import StagedFolder
-from skgenecyt.report._results import environment, estimator_params
-from skgenecyt.report._sections import (
-    Progress,
-    benchmark_blocks,
-    model_blocks,
-    reproducibility_blocks,
-    write_documents,
+from skgenecyt.report._results import estimator_params
+from skgenecyt.report._sections import benchmark_blocks, model_blocks
+from skgenecyt.report._skeleton import Report
+
+
+@validate_params(
+    {
+        "X": ["array-like"],
+        "y": ["array-like"],
+        "out": [str, os.PathLike],
+        "X_holdout": ["array-like", None],
+        "y_holdout": ["array-like", None],
+        # Passed on to benchmark, which validates them (nested validation stays on,
+        # and errors name benchmark_report).
+        **dict.fromkeys(("cv", "n_repeats", "n_bootstrap", "random_state", "n_jobs",
+                         "pos_label"), "no_validation"),
+        "force": ["boolean"],
+        "verbose": ["verbose"],
+        "sources": [dict, None],
+    },
+    prefer_skip_nested_validation=False,
 )
-
-
 def benchmark_report(X, y, out, *, X_holdout=None, y_holdout=None, cv=5, n_repeats=1,
                      n_bootstrap=1000, random_state=0, n_jobs=None, force=False, verbose=1,
                      sources=None, pos_label=None):
@@ -62,30 +71,26 @@ def benchmark_report(X, y, out, *, X_holdout=None, y_holdout=None, cv=5, n_repea
     """
     from skgenecyt.pipeline import make_genecytnet
 
-    started = time.perf_counter()
-    progress = Progress(verbose)
-    with StagedFolder(out, force) as stage, torch_threads(1):  # see reproduce()
+    with Report("benchmark", out, force=force, verbose=verbose, random_state=random_state,
+                provenance={"sources": sources}) as report:
         models = {"GeneCytNet": make_genecytnet(random_state=random_state),
                   **default_baselines(random_state=random_state)}
-        with progress.step(f"benchmark: {len(models)} models"):
+        with report.step(f"benchmark: {len(models)} models"):
             table, details = benchmark(
                 models, X, y, X_holdout, y_holdout, cv=cv, n_repeats=n_repeats,
                 n_bootstrap=n_bootstrap, pos_label=pos_label, random_state=random_state,
                 n_jobs=n_jobs, return_details=True, verbose=verbose,
             )
-        with progress.step("writing the report"):
+        with report.step("writing the report"):
             holdout = "no holdout" if X_holdout is None else f"holdout of {len(X_holdout)} samples"
             blocks = [Paragraph(
                 f"Training cohort of {X.shape[0]} samples and {X.shape[1]:,} features "
                 f"({holdout}); positive class {details.pos_label!r}. Stratified {cv}-fold "
                 f"cross-validation repeated {n_repeats} time(s), the same splits for every "
                 "model." + (f" Data: {sources}." if sources else ""))]
-            blocks += benchmark_blocks(table, details, stage)
+            blocks += benchmark_blocks(table, details, report.stage)
             blocks += model_blocks()
-            results = {
-                "kind": "benchmark",
-                "created": datetime.datetime.now(datetime.timezone.utc).isoformat(),
-                "command": sys.argv, "sources": sources, "random_state": random_state,
+            results = report.results({
                 "seeds": {"models": random_state, "benchmark": details.seeds},
                 "settings": {"cv": cv, "n_repeats": n_repeats, "n_bootstrap": n_bootstrap},
                 "data": {"n_samples": X.shape[0], "n_features": X.shape[1],
@@ -94,11 +99,6 @@ def benchmark_report(X, y, out, *, X_holdout=None, y_holdout=None, cv=5, n_repea
                 "models": {name: estimator_params(m) for name, m in models.items()},
                 "benchmark": table, "cv_results": details.cv_results,
                 "splits": [test for _, test in details.splits],
-                "environment": environment(),
-            }
-            results["wall_time_s"] = time.perf_counter() - started
-            blocks += reproducibility_blocks(results, " ".join(sys.argv))
-            write_documents(stage, "GeneCytNet benchmark", blocks, results)
-            stage.publish()
-    progress.say(f"report written to {out} in {time.perf_counter() - started:.0f} s")
+            })
+            report.publish("GeneCytNet benchmark", blocks, results)
     return results

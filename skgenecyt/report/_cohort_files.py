@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
 
+from skgenecyt._sklearn_compat import validate_params
 from skgenecyt.report._io import atomic_write, check_output_file
 
 #: Expression file suffixes and how to write them.
@@ -34,6 +36,10 @@ def cohort_paths(path, holdout=True):
     return paths
 
 
+@validate_params(
+    {"cohort": [dict], "path": [str, os.PathLike], "force": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def write_cohort(cohort, path, *, force=False):
     """Write a cohort Bunch (``X``, ``y``, optionally ``X_holdout``, ``y_holdout``) to files.
 
@@ -46,7 +52,7 @@ def write_cohort(cohort, path, *, force=False):
 
     Parameters
     ----------
-    cohort : Bunch
+    cohort : Bunch (or dict)
         E.g. the output of :func:`~skgenecyt.make_ra_cohort`.
     path : str or path
         The training expression file; the others are named after it (see
@@ -70,7 +76,7 @@ def write_cohort(cohort, path, *, force=False):
     >>> [p.name for p in write_cohort(cohort, folder / "cohort.csv")]
     ['cohort.csv', 'cohort.labels.csv', 'cohort.holdout.csv', 'cohort.holdout.labels.csv']
     """
-    holdout = getattr(cohort, "X_holdout", None) is not None and len(cohort.X_holdout) > 0
+    holdout = cohort.get("X_holdout") is not None and len(cohort["X_holdout"]) > 0
     paths = cohort_paths(path, holdout)
     for target in paths.values():
         check_output_file(target, force)

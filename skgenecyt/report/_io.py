@@ -13,8 +13,12 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import tempfile
 from pathlib import Path
+
+from skgenecyt._files import atomic_write, make_temporary_folder
+
+__all__ = ["OutputExistsError", "StagedFolder", "atomic_write", "check_output_dir",
+           "check_output_file"]
 
 
 class OutputExistsError(FileExistsError):
@@ -46,37 +50,6 @@ def check_output_file(path, force=False):
     return path
 
 
-def _umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _usual_permissions(path, folder=False):
-    """Give a temp file (0600) or folder (0700) the permissions a plain open() would."""
-    os.chmod(path, (0o777 if folder else 0o666) & ~_umask())
-
-
-def atomic_write(path, write):
-    """Call ``write(tmp_path)``, then move ``tmp_path`` over ``path`` in one step.
-
-    The temporary file lies in ``path``'s folder (so the move stays on one
-    file system) and is removed if ``write`` fails or is interrupted.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        _usual_permissions(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
-
-
 class StagedFolder:
     """Collect a report's files out of sight, then publish them together.
 
@@ -95,9 +68,7 @@ class StagedFolder:
         self.stage = None
 
     def __enter__(self):
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.stage = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", suffix=".partial",
-                                           dir=self.out.parent))
+        self.stage = make_temporary_folder(self.out)
         return self
 
     def __exit__(self, *exc_info):
@@ -128,10 +99,7 @@ class StagedFolder:
             (p.relative_to(self.stage).as_posix() for p in self.stage.rglob("*") if p.is_file()),
             key=lambda n: (n in self.LAST, self.LAST.index(n) if n in self.LAST else 0, n),
         )
-        for name in names:
-            _usual_permissions(self.stage / name)
         if not self.out.exists():
-            _usual_permissions(self.stage, folder=True)
             os.replace(self.stage, self.out)  # one atomic step for a new folder
         else:
             for name in names:

@@ -2,24 +2,39 @@
 
 from __future__ import annotations
 
-import datetime
-import sys
-import time
+import os
 
-from skgenecyt._training import torch_threads
-from skgenecyt.report._document import Heading, Image, Paragraph, Table
-from skgenecyt.report._io import StagedFolder
-from skgenecyt.report._results import environment, estimator_params
-from skgenecyt.report._sections import Progress, reproducibility_blocks, write_documents
+from skgenecyt._sklearn_compat import HasMethods, validate_params
+from skgenecyt.report._document import Heading, Paragraph, Table
+from skgenecyt.report._perturbation_summary import perturbation_summary
+from skgenecyt.report._results import estimator_params
+from skgenecyt.report._sections import perturbation_figure_blocks
+from skgenecyt.report._skeleton import Report
 from skgenecyt.report._tables import effects_table
 
 
+@validate_params(
+    {
+        "estimator": [HasMethods(["predict_proba"])],
+        "X": ["array-like"],
+        "out": [str, os.PathLike],
+        "shifts": ["array-like"],
+        # Passed on to perturbation_summary, which validates them (nested validation
+        # stays on, and errors name perturbation_report).
+        **dict.fromkeys(("y", "modules", "on", "n_bootstrap", "n_null", "random_state"),
+                        "no_validation"),
+        "force": ["boolean"],
+        "verbose": ["verbose"],
+        "sources": [dict, None],
+    },
+    prefer_skip_nested_validation=False,
+)
 def perturbation_report(estimator, X, out, *, y=None, modules=None, shifts=(1.0,), on="all",
                         n_bootstrap=1000, n_null=200, random_state=0, force=False, verbose=1,
                         sources=None):
     """Perturbation effects of a fitted classifier on a cohort, written as a report.
 
-    Runs :func:`~skgenecyt.perturbation.perturbation_summary` (effects with
+    Runs :func:`~skgenecyt.report.perturbation_summary` (effects with
     bootstrap CIs and a size-matched null, dose-response curves, module
     coverage) and writes ``report.md``, ``report.html``,
     ``perturbation_effects.csv``, ``dose_response.csv``, ``coverage.csv``,
@@ -38,7 +53,7 @@ def perturbation_report(estimator, X, out, *, y=None, modules=None, shifts=(1.0,
     y : Series, default=None
         Labels, needed for ``on="ra"`` or ``on="controls"``.
     modules, shifts, on, n_bootstrap, n_null, random_state
-        As in :func:`~skgenecyt.perturbation.perturbation_effects`.
+        As in :func:`~skgenecyt.perturbation_effects`.
     force : bool, default=False
         Overwrite the files this run writes in a non-empty ``out``.
     verbose : int, default=1
@@ -51,17 +66,15 @@ def perturbation_report(estimator, X, out, *, y=None, modules=None, shifts=(1.0,
     results : dict
         The content of ``results.json``.
     """
-    from skgenecyt.perturbation import perturbation_summary
-
-    started = time.perf_counter()
-    progress = Progress(verbose)
-    with StagedFolder(out, force) as stage, torch_threads(1):  # see reproduce()
-        with progress.step("perturbation effects"):
+    with Report("perturbation", out, force=force, verbose=verbose, random_state=random_state,
+                provenance={"sources": sources}) as report:
+        with report.step("perturbation effects"):
             summary = perturbation_summary(
                 estimator, X, y, modules=modules, shifts=shifts, on=on,
                 n_bootstrap=n_bootstrap, n_null=n_null, random_state=random_state,
             )
-        with progress.step("writing the report"):
+        with report.step("writing the report"):
+            stage = report.stage
             stage.write_text("perturbation_effects.csv", summary.effects.to_csv(index=False))
             stage.write_text("coverage.csv", summary.coverage.to_csv(index_label="module"))
             blocks = [Paragraph(
@@ -74,20 +87,11 @@ def perturbation_report(estimator, X, out, *, y=None, modules=None, shifts=(1.0,
             blocks += [Heading("Module coverage"), _coverage_table(summary.coverage),
                        Heading("Effects"), effects_table({type(estimator).__name__:
                                                           summary.effects})]
-            if summary.dose_response is not None:
-                stage.write_text("dose_response.csv", summary.dose_response.to_csv(index=False))
-            for key, filename, caption in (
-                ("forest", "perturbation_effects.png",
-                 "Change in P(RA) per module (95% CI) and the null range (grey)."),
-                ("dose_response", "dose_response.png", "Mean change in P(RA) against the shift."),
-            ):
-                if key in summary.figures:
-                    png = stage.write_figure(filename, summary.figures[key])
-                    blocks.append(Image(filename, caption, png))
-            results = {
-                "kind": "perturbation",
-                "created": datetime.datetime.now(datetime.timezone.utc).isoformat(),
-                "command": sys.argv, "sources": sources, "random_state": random_state,
+            blocks += perturbation_figure_blocks(summary, stage, {
+                "forest": "Change in P(RA) per module (95% CI) and the null range (grey).",
+                "dose_response": "Mean change in P(RA) against the shift.",
+            })
+            results = report.results({
                 "seeds": {"benchmark": None, "perturbation": random_state},
                 "settings": {"shifts": list(shifts), "on": on, "n_bootstrap": n_bootstrap,
                              "n_null": n_null},
@@ -95,13 +99,8 @@ def perturbation_report(estimator, X, out, *, y=None, modules=None, shifts=(1.0,
                 "coverage": summary.coverage.reset_index(names="module"),
                 "perturbation_effects": summary.effects,
                 "dose_response": summary.dose_response,
-                "environment": environment(),
-            }
-            results["wall_time_s"] = time.perf_counter() - started
-            blocks += reproducibility_blocks(results, " ".join(sys.argv))
-            write_documents(stage, "Cytokine perturbation", blocks, results)
-            stage.publish()
-    progress.say(f"report written to {out} in {time.perf_counter() - started:.0f} s")
+            })
+            report.publish("Cytokine perturbation", blocks, results)
     return results
 
 

@@ -3,38 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime
-import sys
-import time
+import os
+from numbers import Integral
 
 import numpy as np
 
-from skgenecyt._training import torch_threads
+from skgenecyt._sklearn_compat import validate_params
 from skgenecyt.datasets import make_ra_cohort
 from skgenecyt.model_selection import benchmark, default_baselines
-from skgenecyt.report._document import Bullets, Heading, Image, Paragraph, Table
-from skgenecyt.report._io import StagedFolder
-from skgenecyt.report._results import environment, estimator_params
+from skgenecyt.perturbation import perturbation_effects
+from skgenecyt.report._document import Bullets, Heading, Paragraph, Table
+from skgenecyt.report._paper import MODULES, PAPER
+from skgenecyt.report._perturbation_summary import perturbation_summary
+from skgenecyt.report._results import estimator_params
 from skgenecyt.report._sections import (
-    Progress,
     benchmark_blocks,
     model_blocks,
-    reproducibility_blocks,
-    write_documents,
+    perturbation_figure_blocks,
 )
+from skgenecyt.report._skeleton import Report
 from skgenecyt.report._tables import effects_table, fmt, mean_sd, with_ci
-
-#: The reference paper's results (Chen, Li, Xu: GeneCytNet), as (value, +- value or None).
-PAPER = {
-    "holdout_roc_auc": (0.962, 0.005),
-    "holdout_accuracy": (0.914, None),
-    "holdout_f1": (0.915, None),
-    "cv_roc_auc": (0.957, 0.006),
-    "effects": {"IL6": (0.12, 0.03), "TNF": (0.08, 0.02), "IL1B": (0.06, 0.02)},
-}
-
-#: The modules of the perturbation analysis, in the paper's order, with display names.
-MODULES = {"IL6": "IL-6", "TNF": "TNF", "IL1B": "IL-1β"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,6 +49,19 @@ QUICK = Settings(
 )
 
 
+@validate_params(
+    {
+        "out": [str, os.PathLike],
+        "quick": ["boolean"],
+        "force": ["boolean"],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+        "verbose": ["verbose"],
+        "settings": [Settings, None],
+    },
+    # The settings reach make_ra_cohort and the models: their own checks stay on.
+    prefer_skip_nested_validation=False,
+)
 def reproduce(out, *, quick=False, force=False, random_state=0, n_jobs=None, verbose=1,
               settings=None):
     """Reproduce the paper's experiment on the built-in synthetic cohort.
@@ -72,7 +73,7 @@ def reproduce(out, *, quick=False, force=False, random_state=0, n_jobs=None, ver
     splits) and on the holdout (models fitted on the whole training cohort),
     then measures with every model how shifting the IL-6, TNF and IL-1β
     modules up by one SD changes P(RA) on the holdout
-    (:func:`~skgenecyt.perturbation.perturbation_effects`). The outputs are
+    (:func:`~skgenecyt.perturbation_effects`). The outputs are
     written to ``out``:
 
     ``report.md``, ``report.html``
@@ -123,21 +124,19 @@ def reproduce(out, *, quick=False, force=False, random_state=0, n_jobs=None, ver
     results : dict
         The content of ``results.json``.
     """
-    from skgenecyt.perturbation import perturbation_effects, perturbation_summary
     from skgenecyt.pipeline import make_genecytnet
 
-    started = time.perf_counter()
     settings = settings or (QUICK if quick else FULL)
-    progress = Progress(verbose)
-    with StagedFolder(out, force) as stage, torch_threads(1):
-        with progress.step("generating the synthetic cohort"):
+    with Report("reproduce", out, force=force, verbose=verbose, random_state=random_state,
+                mode={"quick": quick}) as report:
+        with report.step("generating the synthetic cohort"):
             cohort = make_ra_cohort(random_state=random_state, **settings.cohort)
         models = {"GeneCytNet": make_genecytnet(random_state=random_state,
                                                 **settings.genecytnet),
                   **default_baselines(random_state=random_state)}
         n_fits = len(models) * (settings.cv + 1)
-        with progress.step(f"benchmark: {len(models)} models, {settings.cv}-fold CV and "
-                           f"holdout ({n_fits} fits)"):
+        with report.step(f"benchmark: {len(models)} models, {settings.cv}-fold CV and "
+                         f"holdout ({n_fits} fits)"):
             table, details = benchmark(
                 models, cohort.X, cohort.y, cohort.X_holdout, cohort.y_holdout,
                 cv=settings.cv, n_bootstrap=settings.n_bootstrap, random_state=random_state,
@@ -145,7 +144,7 @@ def reproduce(out, *, quick=False, force=False, random_state=0, n_jobs=None, ver
             )
         effects, summary = {}, None
         for name, model in details.estimators.items():
-            with progress.step(f"perturbation effects of {name}"):
+            with report.step(f"perturbation effects of {name}"):
                 kwargs = dict(modules={m: cohort.modules[m] for m in MODULES},
                               X_train=cohort.X, y_train=cohort.y,
                               n_bootstrap=settings.n_bootstrap, n_null=settings.n_null,
@@ -159,18 +158,15 @@ def reproduce(out, *, quick=False, force=False, random_state=0, n_jobs=None, ver
                     effects[name] = perturbation_effects(
                         model, cohort.X_holdout, cohort.y_holdout, **kwargs)
 
-        with progress.step("writing the report"):
+        with report.step("writing the report"):
             targets = _targets(table, details, effects.get("GeneCytNet"), quick)
             blocks = _intro(cohort, settings, quick, random_state)
-            blocks += _summary_blocks(table, effects.get("GeneCytNet"), targets, quick)
-            blocks += benchmark_blocks(table, details, stage,
+            blocks += _comparison_blocks(table, effects.get("GeneCytNet"), targets, quick)
+            blocks += benchmark_blocks(table, details, report.stage,
                                        cv_reference=("paper", *PAPER["cv_roc_auc"]))
-            blocks += _perturbation_blocks(effects, summary, stage)
+            blocks += _perturbation_blocks(effects, summary, report.stage)
             blocks += model_blocks()
-            results = {
-                "kind": "reproduce", "quick": quick,
-                "created": datetime.datetime.now(datetime.timezone.utc).isoformat(),
-                "command": sys.argv, "random_state": random_state,
+            results = report.results({
                 "seeds": {"cohort": random_state, "models": random_state,
                           "benchmark": details.seeds, "perturbation": random_state},
                 "settings": dataclasses.asdict(settings),
@@ -185,16 +181,12 @@ def reproduce(out, *, quick=False, force=False, random_state=0, n_jobs=None, ver
                     names="sample"),
                 "perturbation_effects": {n: e for n, e in effects.items()},
                 "dose_response": summary.dose_response if summary is not None else None,
-                "paper": PAPER, "targets": targets, "environment": environment(),
-            }
-            results["wall_time_s"] = time.perf_counter() - started
+                "paper": PAPER, "targets": targets,
+            })
             command = ("skgenecyt reproduce --out DIR" + (" --quick" if quick else "")
                        + f" --random-state {random_state}")
-            blocks += reproducibility_blocks(results, command)
             title = "GeneCytNet reproduction" + (" (quick run)" if quick else "")
-            write_documents(stage, title, blocks, results)
-            stage.publish()
-    progress.say(f"report written to {out} in {time.perf_counter() - started:.0f} s")
+            report.publish(title, blocks, results, command=command)
     return results
 
 
@@ -257,7 +249,7 @@ def _intro(cohort, settings, quick, random_state):
     return blocks
 
 
-def _summary_blocks(table, effects, targets, quick):
+def _comparison_blocks(table, effects, targets, quick):
     rows = table.set_index("model")
     ours, best = rows.loc["GeneCytNet"], targets["best_baseline"]
     theirs = rows.loc[best]
@@ -347,16 +339,10 @@ def _perturbation_blocks(effects, summary, stage):
         effects_table(effects),
     ]
     if summary is not None:
-        if summary.dose_response is not None:
-            stage.write_text("dose_response.csv", summary.dose_response.to_csv(index=False))
-        for key, filename, caption in (
-            ("forest", "perturbation_effects.png",
-             "GeneCytNet: change in P(RA) per module (95% CI), the null range of random gene "
-             "sets (grey) and the paper's values (diamonds)."),
-            ("dose_response", "dose_response.png",
-             "GeneCytNet: mean change in P(RA) against the shift of each module (SD units)."),
-        ):
-            fig = summary.figures.get(key)
-            if fig is not None:
-                blocks.append(Image(filename, caption, stage.write_figure(filename, fig)))
+        blocks += perturbation_figure_blocks(summary, stage, {
+            "forest": "GeneCytNet: change in P(RA) per module (95% CI), the null range of "
+                      "random gene sets (grey) and the paper's values (diamonds).",
+            "dose_response": "GeneCytNet: mean change in P(RA) against the shift of each "
+                             "module (SD units).",
+        })
     return blocks

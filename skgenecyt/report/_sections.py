@@ -1,42 +1,14 @@
-"""Pieces shared by the reproduce and benchmark reports: progress, benchmark blocks, files."""
+"""Sections several reports share: the benchmark, the models, the perturbation figures."""
 
 from __future__ import annotations
 
-import contextlib
-import sys
-import time
-
 from skgenecyt.plotting import plot_cv_scores, plot_roc_curves
-from skgenecyt.report._document import (
-    Bullets,
-    Code,
-    Heading,
-    Image,
-    Paragraph,
-    to_html,
-    to_markdown,
-)
-from skgenecyt.report._results import dumps
+from skgenecyt.report._document import Bullets, Heading, Image, Paragraph
 from skgenecyt.report._tables import cv_table, holdout_table
 
-
-class Progress:
-    """One line on stderr when a long step starts and when it ends (with its time)."""
-
-    def __init__(self, verbose=1, stream=None):
-        self.verbose = verbose
-        self.stream = stream
-
-    def say(self, text):
-        if self.verbose:
-            print(f"[skgenecyt] {text}", file=self.stream or sys.stderr, flush=True)
-
-    @contextlib.contextmanager
-    def step(self, text):
-        self.say(f"{text} ...")
-        start = time.perf_counter()
-        yield
-        self.say(f"{text}: done in {time.perf_counter() - start:.1f} s")
+#: The file of each figure of a perturbation summary.
+SUMMARY_FIGURE_FILES = {"forest": "perturbation_effects.png",
+                        "dose_response": "dose_response.png"}
 
 
 def benchmark_blocks(table, details, stage, *, confidence=0.95, cv_reference=None):
@@ -65,12 +37,6 @@ def benchmark_blocks(table, details, stage, *, confidence=0.95, cv_reference=Non
     return blocks
 
 
-def write_documents(stage, title, blocks, results):
-    stage.write_text("results.json", dumps(results))
-    stage.write_text("report.html", to_html(title, blocks))
-    stage.write_text("report.md", to_markdown(title, blocks))
-
-
 def model_blocks():
     from skgenecyt.model_selection._baselines import LOGISTIC_C_GRID, SELECTED_N_GENES
     from skgenecyt.pipeline import DEFAULT_N_GENES
@@ -94,19 +60,18 @@ def model_blocks():
     ])]
 
 
-def reproducibility_blocks(results, command):
-    env = results["environment"]
-    versions = ", ".join(f"{k} {v}" for k, v in env["packages"].items() if v)
-    return [
-        Heading("Reproducibility"),
-        Bullets([
-            f"Random state {results['random_state']}; seeds drawn from it by the benchmark: "
-            f"{results['seeds']['benchmark']}.",
-            f"Python {env['python']} on {env['platform']}, {env['cpu_count']} CPUs.",
-            f"Packages: {versions}.",
-            f"Wall time {results['wall_time_s']:.0f} s.",
-            "results.json holds every number, the exact parameters of every model, the "
-            "seeds and the versions.",
-        ]),
-        Code(command),
-    ]
+def perturbation_figure_blocks(summary, stage, captions):
+    """Write a perturbation summary's dose-response table and figures into ``stage``.
+
+    ``summary`` is the output of :func:`~skgenecyt.report.perturbation_summary`;
+    ``captions`` gives the caption of each of its figures (``"forest"``,
+    ``"dose_response"``). Returns the Image blocks of the figures it has.
+    """
+    if summary.dose_response is not None:
+        stage.write_text("dose_response.csv", summary.dose_response.to_csv(index=False))
+    blocks = []
+    for key, filename in SUMMARY_FIGURE_FILES.items():
+        fig = summary.figures.get(key)
+        if fig is not None:
+            blocks.append(Image(filename, captions[key], stage.write_figure(filename, fig)))
+    return blocks

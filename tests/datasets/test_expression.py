@@ -175,7 +175,7 @@ def test_duplicate_gene_names(tmp_path, data):
     mean = load_expression(X, duplicates="mean").X
     assert mean.columns.tolist() == ["SOCS3", "STAT3", "TNFAIP3"]
     np.testing.assert_allclose(mean["STAT3"], (X.iloc[:, 1] + X.iloc[:, 4]) / 2)
-    with pytest.raises(ValueError, match="duplicates must be one of"):
+    with pytest.raises(ValueError, match="'duplicates' parameter of load_expression must be a str"):
         load_expression(X, duplicates="last")
 
 

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from skgenecyt.datasets import LowCoverageWarning, load_cytokine_modules, match_modules, read_gmt
+from skgenecyt.datasets._modules import locate_modules, resolve_modules
 
 
 def test_builtin_modules_have_expected_names_and_sizes():
@@ -181,3 +182,44 @@ def test_match_modules_bad_input(modules, columns, error, match):
 def test_match_modules_bad_min_coverage(value):
     with pytest.raises(ValueError, match="min_coverage"):
         match_modules({"M": ["A"]}, ["A"], min_coverage=value)
+
+
+def test_locate_modules_names_and_column_indices():
+    names = ["G1", "G2", "G3"]
+    by_name, by_index = locate_modules({"a": ["G2", "G9", "G2"], "b": [0, -1]}, names,
+                                       n_features=3, warn=False)
+    assert (by_name.indices.tolist(), by_name.genes, by_name.missing) == ([1], ["G2"], ["G9"])
+    assert by_name.coverage == 0.5  # duplicates count once
+    assert (by_index.indices.tolist(), by_index.genes, by_index.coverage) == ([0, 2], [0, -1], 1.0)
+    # Indices need no names; names do.
+    (only,) = locate_modules({"b": [np.int64(2)]}, None, n_features=3)
+    assert only.indices.tolist() == [2]
+    with pytest.raises(ValueError, match="'a' names genes, but X has no gene names"):
+        locate_modules({"a": ["G1"]}, None, n_features=3)
+
+
+@pytest.mark.parametrize(
+    ("genes", "error", "match"),
+    [
+        (["G1", 2], TypeError, "'M' mixes gene names and column indices"),
+        ([3], ValueError, r"indices \[3\] outside the data's 3 columns"),
+        ([True], TypeError, "non-string"),
+        ("G1", TypeError, "list of gene symbols or column indices"),
+        ([], ValueError, "'M' has no genes"),
+    ],
+)
+def test_locate_modules_bad_input(genes, error, match):
+    with pytest.raises(error, match=match):
+        locate_modules({"M": genes}, ["G1", "G2", "G3"], n_features=3)
+
+
+def test_match_modules_takes_gene_names_only():
+    with pytest.raises(TypeError, match=r"non-string gene symbols, e\.g\. 0"):
+        match_modules({"M": [0, 1]}, ["G1", "G2"])
+
+
+def test_unused_bad_module_does_not_stop_the_others():
+    """A module is checked when it is located, not when the collection is read."""
+    modules = resolve_modules({"A": ["G1"], "B": 5})
+    (matched,) = locate_modules({"A": modules["A"]}, ["G1"])
+    assert matched.genes == ["G1"]

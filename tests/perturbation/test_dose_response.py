@@ -1,11 +1,9 @@
-"""dose_response and perturbation_summary."""
+"""dose_response: the change in P(RA) over a range of shifts."""
 
 import numpy as np
-import pandas as pd
 import pytest
-from matplotlib.figure import Figure
 
-from skgenecyt.perturbation import DEFAULT_DOSES, dose_response, perturbation_summary
+from skgenecyt.perturbation import DEFAULT_DOSES, dose_response
 
 
 def test_curve_is_tidy_sorted_and_monotone_for_a_linear_model(toy):
@@ -33,20 +31,3 @@ def test_unknown_module_is_a_clear_error(toy):
     with pytest.raises(ValueError, match=r"Unknown module\(s\) \['IL99'\]"):
         dose_response(toy.model, toy.X_test, "IL99", modules=toy.modules)
 
-
-def test_summary_gives_tables_coverage_and_figures(toy):
-    modules = {**toy.modules, "partial": ["G20", "G21", "NOPE"]}
-    summary = perturbation_summary(toy.model, toy.X_test, modules=modules, X_train=toy.X,
-                                   doses=[-1.0, 0.0, 1.0], n_bootstrap=50, n_null=20,
-                                   reference={"A": (0.12, 0.03)}, random_state=0)
-    assert list(summary.effects.module) == ["A", "B", "C", "partial"]
-    assert len(summary.dose_response) == 4 * 3
-    assert summary.coverage.loc["partial", "missing"] == ["NOPE"]
-    assert summary.coverage.loc["A", "n_found"] == 5
-    assert set(summary.figures) == {"forest", "dose_response"}
-    assert all(isinstance(f, Figure) for f in summary.figures.values())
-    pd.testing.assert_frame_equal(
-        summary.effects,
-        perturbation_summary(toy.model, toy.X_test, modules=modules, X_train=toy.X,
-                             doses=None, n_bootstrap=50, n_null=20, random_state=0).effects,
-    )

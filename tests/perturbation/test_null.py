@@ -3,8 +3,12 @@
 import numpy as np
 import pytest
 
-from skgenecyt.perturbation._null import expression_bins, null_gene_sets
-from skgenecyt.perturbation._summary_stats import bootstrap_means, empirical_p_value
+from skgenecyt.perturbation._statistics import (
+    bootstrap_means,
+    empirical_p_value,
+    expression_bins,
+    null_gene_sets,
+)
 
 
 def test_null_sets_have_module_size_distinct_genes_outside_module():

@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 from sklearn.metrics import roc_auc_score
 
 from skgenecyt.plotting import plot_cv_scores, plot_roc_curves
+from skgenecyt.report import PAPER
 
 
 def test_roc_curves_one_line_per_model_with_auc_in_legend():
@@ -37,7 +38,7 @@ def test_roc_curves_take_labels_separately_and_draw_on_given_axes():
 def test_cv_scores_show_every_split_and_the_spread():
     res = pd.DataFrame({"model": ["a"] * 5 + ["b"] * 5,
                         "roc_auc": [0.9, 0.92, 0.88, 0.91, 0.95, 0.7, 0.8, 0.75, 0.72, 0.78]})
-    fig = plot_cv_scores(res, reference=("paper", 0.957, 0.006))
+    fig = plot_cv_scores(res, reference=("paper", *PAPER["cv_roc_auc"]))
     ax = fig.axes[0]
     dots = [line for line in ax.lines if line.get_marker() == "o"]
     assert sorted(len(d.get_ydata()) for d in dots) == [5, 5]
@@ -47,3 +48,7 @@ def test_cv_scores_show_every_split_and_the_spread():
     assert "paper" in [t.get_text() for t in ax.get_legend().get_texts()]
     with pytest.raises(ValueError, match="lacks the column"):
         plot_cv_scores(res, metric="f1")
+    with pytest.raises(TypeError, match="'reference' parameter of plot_cv_scores must be"):
+        plot_cv_scores(res, reference=0.957)
+    with pytest.raises(TypeError, match="'predictions' parameter of plot_roc_curves must be"):
+        plot_roc_curves([0.2, 0.8], y_true=[0, 1])

@@ -91,10 +91,21 @@ def test_dose_response_null_band_when_present():
 def test_bad_tables_are_clear_errors():
     with pytest.raises(ValueError, match="lacks"):
         plot_perturbation_effects(pd.DataFrame({"module": ["IL6"]}))
-    with pytest.raises(ValueError, match="null must be"):
+    with pytest.raises(ValueError, match="'null' parameter of plot_perturbation_effects must be"):
         plot_perturbation_effects(_effects(), null="band")
     with pytest.raises(ValueError, match="lacks"):
         plot_dose_response(_effects().drop(columns="ci_low"))
+
+
+def test_bad_arguments_name_the_parameter():
+    with pytest.raises(TypeError, match=r"'effects' parameter of plot_perturbation_effects must "
+                                        r"be an instance of 'pandas\.core\.frame\.DataFrame'"):
+        plot_perturbation_effects(_effects().to_dict())
+    with pytest.raises(TypeError, match="'ax' parameter of plot_dose_response must be an object "
+                                        "implementing 'plot' and 'set_xlabel' or None"):
+        plot_dose_response(_effects(), ax="left")
+    with pytest.raises(TypeError, match="'title' parameter of plot_perturbation_effects"):
+        plot_perturbation_effects(_effects(), title=1)
 
 
 def test_figures_render_without_pyplot(tmp_path):

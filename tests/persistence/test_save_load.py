@@ -4,6 +4,7 @@ import json
 import pickle
 import warnings
 import zipfile
+from importlib.metadata import version
 
 import joblib
 import numpy as np
@@ -14,8 +15,6 @@ import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from skgenecyt import (
     GATClassifier,
@@ -25,38 +24,10 @@ from skgenecyt import (
     make_genecytnet,
     save_model,
 )
-from skgenecyt.persistence import model_metadata
+from skgenecyt.persistence import FORMAT_VERSION, OLDEST_FORMAT_VERSION, model_metadata
+from skgenecyt.persistence._names import rename_types, stable_names
 
-GENES = [f"G{i}" for i in range(12)]
-
-
-@pytest.fixture(scope="module")
-def data():
-    rng = np.random.default_rng(0)
-    X = pd.DataFrame(rng.normal(size=(32, len(GENES))), columns=GENES,
-                     index=[f"s{i}" for i in range(32)])
-    y = np.repeat([0, 1], 16)
-    X.iloc[y == 1, :3] += 1.5
-    return X, y
-
-
-def _gat(**params):
-    return GATClassifier(hidden_channels=8, heads=2, max_epochs=3, random_state=0, **params)
-
-
-@pytest.fixture(scope="module")
-def fitted(data):
-    X, y = data
-    return {
-        "vae": VAETransformer(n_components=3, hidden_layer_sizes=(8,), max_epochs=3,
-                              random_state=0).fit(X),
-        "gat": _gat(class_weight="balanced").fit(X, y),
-        "genecytnet": make_genecytnet(
-            random_state=0, select__k=8, vae__n_components=3, vae__hidden_layer_sizes=(8,),
-            vae__max_epochs=3, gat__hidden_channels=8, gat__heads=2, gat__max_epochs=3,
-        ).fit(X, y),
-        "baseline": make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y),
-    }
+from .conftest import GENES, tiny_gat
 
 
 def _output(name, model, X):
@@ -111,7 +82,7 @@ def test_loaded_model_keeps_fitted_state(fitted, tmp_path):
 def test_prior_graph_dataframe_parameter_survives(data, tmp_path):
     X, y = data
     edges = pd.DataFrame({"source": GENES[:-1], "target": GENES[1:]})
-    model = _gat(graph=edges).fit(X, y)
+    model = tiny_gat(graph=edges).fit(X, y)
     loaded = load_model(save_model(model, tmp_path / "prior.skgenecyt"))
     pd.testing.assert_frame_equal(loaded.graph, edges)
     assert loaded.predict_proba(X).tobytes() == model.predict_proba(X).tobytes()
@@ -124,7 +95,9 @@ def test_file_records_versions_and_feature_names(fitted, tmp_path):
     assert meta["feature_names_in"] == GENES
     assert meta["n_features_in"] == len(GENES)
     assert meta["devices"] == ["cpu"]
-    assert meta["versions"]["torch"] == torch.__version__
+    # the installed distribution's version: PyPI's torch wheels add "+cu121" and the
+    # like to torch.__version__ only
+    assert meta["versions"]["torch"] == version("torch")
     assert {"skgenecyt", "scikit-learn", "skorch", "numpy"} <= set(meta["versions"])
 
 
@@ -151,7 +124,7 @@ def test_other_skgenecyt_version_warns(fitted, data, tmp_path):
 def test_model_saved_from_gpu_loads_on_cpu(data, tmp_path):
     """A net recorded as on CUDA is put on the CPU here, and the estimator follows."""
     X, y = data
-    model = _gat().fit(X, y)
+    model = tiny_gat().fit(X, y)
     expected = model.predict_proba(X)
     # What a GPU fit leaves behind: device="cuda" on the estimator and its net.
     # The weights are written as CPU arrays whatever their device.
@@ -202,7 +175,7 @@ def test_tampered_net_class_is_refused(fitted, tmp_path):
         trusted = sio.get_untrusted_types(data=data)
         model = sio.loads(data, trusted=trusted)
         model.net_.classes["module"] = "os.system"
-        return sio.dumps(model)
+        return rename_types(sio.dumps(model), stable_names())  # as save_model names types
 
     _rewrite(path, payload=swap_module_class)
     with pytest.raises(TypeError, match=r"not trusted: 'os\.system'"):
@@ -229,10 +202,26 @@ def test_load_errors(content, match, tmp_path):
         load_model(path)
 
 
-def test_newer_format_is_refused(fitted, tmp_path):
+def test_newer_format_is_refused_naming_both_versions(fitted, tmp_path):
     path = save_model(fitted["baseline"], tmp_path / "m.skgenecyt")
     _rewrite(path, {"format_version": 99})
-    with pytest.raises(ValueError, match="format 99, newer than this skgenecyt reads"):
+    message = (rf"format 99 \(written by skgenecyt .+\), newer than this skgenecyt reads "
+               rf"\(format {FORMAT_VERSION}, and older ones down to {OLDEST_FORMAT_VERSION}\)")
+    with pytest.raises(ValueError, match=message):
+        load_model(path)
+    with pytest.raises(ValueError, match=message):
+        model_metadata(path)
+
+
+@pytest.mark.parametrize(("version", "match"), [
+    (0, rf"format 0 .*older than this skgenecyt reads \(formats 1 to {FORMAT_VERSION}\)"),
+    ("2", r"no valid format_version \('2'\)"),
+    (None, r"no valid format_version \(None\)"),
+])
+def test_unknown_format_version_is_refused(version, match, fitted, tmp_path):
+    path = save_model(fitted["baseline"], tmp_path / "m.skgenecyt")
+    _rewrite(path, {"format_version": version})
+    with pytest.raises(ValueError, match=match):
         load_model(path)
 
 
