@@ -10,8 +10,9 @@ sets, bootstrapping and summarising (target: at most 1.5x).
 
 Models: a fitted ``Pipeline(StandardScaler, LogisticRegression)`` and
 GeneCytNet (when ``skgenecyt.pipeline.make_genecytnet`` is available), both
-fitted on the training cohort, with the full workload. Both sides are timed
-interleaved and single-threaded (see ``_single_threaded``).
+fitted on the training cohort, with the full workload. Both sides run
+alternately (the median of several rounds decides) and single-threaded (see
+``_single_threaded``).
 """
 
 from __future__ import annotations
