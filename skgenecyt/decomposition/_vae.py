@@ -116,7 +116,7 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
         the weights of the best epoch.
     validation_fraction : float, default=0.1
         Share of rows held out for early stopping.
-    patience : int, default=10
+    patience : int, default=7
         Epochs without validation improvement before stopping.
     device : str, default="cpu"
         Torch device, e.g. ``"cuda"``. A model fitted on a GPU can be used on
@@ -188,7 +188,7 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
         weight_decay=1e-2,
         early_stopping=True,
         validation_fraction=0.1,
-        patience=10,
+        patience=7,
         device="cpu",
         random_state=None,
         verbose=0,
