@@ -326,6 +326,10 @@ class TorchEstimatorMixin:
         )
         with seeded(seed, self.device), torch_threads(num_threads):
             net.fit(X, y)
+        # The fused kernel is how this machine trained, not part of the model:
+        # kept as a parameter, it would travel with saved models and make a torch
+        # without it (before 2.4, on the CPU) refuse to build their optimiser.
+        vars(net).pop("optimizer__fused", None)
         return net
 
     def _check_device(self):

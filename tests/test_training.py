@@ -102,3 +102,5 @@ def test_training_uses_the_fused_optimizer_where_torch_has_one():
     clf = GATClassifier(hidden_channels=4, heads=2, max_epochs=2, random_state=0)
     clf.fit(X, (X[:, 0] > 0).astype(int))
     assert clf.net_.optimizer_.defaults["fused"] is True
+    # Not a parameter of the trained net: saved models must not ask for it.
+    assert "optimizer__fused" not in clf.net_.get_params()
