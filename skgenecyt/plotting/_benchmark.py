@@ -29,7 +29,8 @@ def _mean_sd(ax, x, values, **style):
 def _finish(ax, models, metric, prefix, title):
     ax.set_xticks(range(len(models)), models, rotation=20, ha="right")
     ax.set_xlim(-0.6, len(models) - 0.4)
-    ax.set_ylabel(f"{prefix} " + {"roc_auc": "ROC AUC"}.get(metric, metric.replace("_", " ")))
+    label = {"roc_auc": "ROC AUC"}.get(metric, metric.replace("_", " "))
+    ax.set_ylabel(f"{prefix} {label}" if prefix else label)
     ax.legend(loc="lower left", fontsize=8)
     if title:
         ax.set_title(title)
@@ -160,5 +161,5 @@ def plot_cohort_scores(group_results, metric="roc_auc", *, within_results=None, 
             _mean_sd(ax, i + 0.25, within.to_numpy(float), fmt="s", color="0.55",
                      markerfacecolor="white",
                      label="within-cohort CV, mean ± SD" if i == 0 else None)
-    _finish(ax, models, metric, "Held-out cohort", title)
+    _finish(ax, models, metric, "", title)
     return fig
