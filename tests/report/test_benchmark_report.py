@@ -5,14 +5,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.dummy import DummyClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils import Bunch
 
-import skgenecyt.pipeline
-import skgenecyt.report._benchmark_report as benchmark_report_module
 from skgenecyt import make_ra_studies
 from skgenecyt.report import benchmark_report
 from skgenecyt.report._benchmark_notes import (
@@ -23,22 +17,12 @@ from skgenecyt.report._benchmark_notes import (
 )
 
 
-@pytest.fixture
-def fast_models(monkeypatch):
-    """The report's models replaced by fast ones: a logistic regression and a dummy."""
-    monkeypatch.setattr(skgenecyt.pipeline, "make_genecytnet",
-                        lambda random_state=None: make_pipeline(
-                            StandardScaler(), LogisticRegression(C=0.1)))
-    monkeypatch.setattr(benchmark_report_module, "default_baselines",
-                        lambda random_state=None: {"dummy": DummyClassifier()})
-
-
 @pytest.fixture(scope="module")
 def studies():
     return make_ra_studies(n_studies=3, n_samples=20, n_genes=400, random_state=0)
 
 
-def test_flags_and_the_small_cohort_note_reach_the_report(fast_models, studies, tmp_path):
+def test_flags_and_the_small_cohort_note_reach_the_report(fast_benchmark_models, studies, tmp_path):
     X, y = studies.X, studies.y
     results = benchmark_report(X, y, tmp_path / "r", cv=3, verbose=0)
     flagged, small = results["notes"]
@@ -61,7 +45,7 @@ def test_flags_and_the_small_cohort_note_reach_the_report(fast_models, studies, 
     assert "group_results" not in saved
 
 
-def test_cohorts_held_out_beside_within_cohort_cv(fast_models, studies, tmp_path):
+def test_cohorts_held_out_beside_within_cohort_cv(fast_benchmark_models, studies, tmp_path):
     out = tmp_path / "r"
     benchmark_report(studies.X, studies.y, out, groups=studies.groups, cv=3, verbose=0)
     results = json.loads((out / "results.json").read_text())
