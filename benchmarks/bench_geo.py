@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _harness import Figure, best_time
+from _harness import Figure, alternate
 
 from skgenecyt import read_geo_series_matrix
 
@@ -77,15 +77,13 @@ def _figure(paths, suffix, label) -> Figure:
     geo = _read(series, paths["annotation"])  # warm up; also checks the result
     assert geo.X.shape[0] == N_SAMPLES
     assert geo.n_probes == N_PROBES
-    reference = best_time(lambda: pd.read_csv(table, sep="\t", index_col=0), repeat=5)
-    value = best_time(lambda: _read(series, paths["annotation"]), repeat=5)
+    timing = alternate(lambda: _read(series, paths["annotation"]),
+                       lambda: pd.read_csv(table, sep="\t", index_col=0), rounds=5)
     return Figure(
         name=f"read_geo_series_matrix 22,000 x 100 {label} / read_csv of the table",
-        value=value,
-        reference=reference,
         unit="s",
         target=2.0,
-        note=f"[{value:.3f} s vs {reference:.3f} s]",
+        **timing.fields(),
     )
 
 

@@ -10,8 +10,9 @@ sets, bootstrapping and summarising (target: at most 1.5x).
 
 Models: a fitted ``Pipeline(StandardScaler, LogisticRegression)`` and
 GeneCytNet (when ``skgenecyt.pipeline.make_genecytnet`` is available), both
-fitted on the training cohort, with the full workload. Both sides are timed
-interleaved and single-threaded (see ``_single_threaded``).
+fitted on the training cohort, with the full workload. Both sides run
+alternately (the median of several rounds decides) and single-threaded (see
+``_single_threaded``).
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ import contextlib
 
 import numpy as np
 import pandas as pd
-import torch
-from _harness import Figure, best_time
+from _harness import Figure, alternate
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
+from skgenecyt._training import torch_threads
 from skgenecyt.datasets import make_ra_cohort
 from skgenecyt.perturbation import perturbation_effects
 from skgenecyt.perturbation._batch import StackedPredictor
@@ -50,7 +51,7 @@ def _bare_predictions(model, X_rows, n_jobs_total):
     return run, len(blocks)
 
 
-def _figure(label, model, cohort, n_null=N_NULL, repeat=5):
+def _figure(label, model, cohort, n_null=N_NULL, rounds=5):
     n_modules = len(cohort.modules)
     n_jobs_total = 1 + n_modules * len(SHIFTS) * (1 + n_null)
     bare, n_calls = _bare_predictions(model, cohort.X_holdout, n_jobs_total)
@@ -60,13 +61,12 @@ def _figure(label, model, cohort, n_null=N_NULL, repeat=5):
                              X_train=cohort.X, n_bootstrap=N_BOOTSTRAP, n_null=n_null,
                              max_batch_bytes=MAX_BATCH_BYTES, random_state=0)
 
-    # Interleaved, so that both sides see the same load on a shared machine;
-    # the minimum drops the cold first call.
-    times = [(best_time(effects, repeat=1), best_time(bare, repeat=1)) for _ in range(repeat)]
-    t_effects, t_bare = (min(column) for column in zip(*times))
+    # Alternated, so that both sides see the same load on a shared machine,
+    # after an untimed warm-up call of each; the median round decides.
+    timing = alternate(effects, bare, rounds=rounds)
     return Figure(
         name=f"perturbation_effects / bare predict_proba ({label})",
-        value=t_effects, reference=t_bare, unit="s", target=1.5,
+        unit="s", target=1.5, **timing.fields(),
         note=f"{n_modules} modules, {n_null} null sets, {n_calls} predict_proba calls",
     )
 
@@ -84,13 +84,8 @@ def _single_threaded():
     """One BLAS and one torch thread: on a busy shared machine, spinning worker
     threads make timings swing by an order of magnitude; one thread keeps the
     ratio stable (both sides run under the same setting)."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        with threadpool_limits(limits=1):
-            yield
-    finally:
-        torch.set_num_threads(previous)
+    with threadpool_limits(limits=1), torch_threads(1):
+        yield
 
 
 def run() -> list[Figure]:

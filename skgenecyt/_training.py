@@ -16,6 +16,8 @@ effects on the caller.
 from __future__ import annotations
 
 import contextlib
+import functools
+import itertools
 import math
 import threading
 import warnings
@@ -26,12 +28,18 @@ import pandas as pd
 import torch
 from sklearn.utils import check_random_state
 from skorch import NeuralNet
-from skorch.callbacks import EarlyStopping
+from skorch.callbacks import Callback, EarlyStopping, PrintLog
 from skorch.dataset import ValidSplit
 
 from skgenecyt._sklearn_compat import Interval
 
-__all__ = ["TorchEstimatorMixin", "seed_from_random_state", "seeded", "torch_threads"]
+__all__ = [
+    "RowBatches",
+    "TorchEstimatorMixin",
+    "seed_from_random_state",
+    "seeded",
+    "torch_threads",
+]
 
 #: Parameter constraints shared by every torch-backed estimator.
 TRAINING_PARAMETER_CONSTRAINTS = {
@@ -67,9 +75,7 @@ def seeded(seed: int, device: str = "cpu"):
     Seeded blocks run one at a time across the threads of a process, so that
     the same seed gives the same draws however fits are scheduled.
     """
-    devices = []
-    if str(device).startswith("cuda") and torch.cuda.is_available():
-        devices = [torch.device(device).index or 0]
+    devices = [torch.device(device).index or 0] if _is_cuda(device) else []
     with _GLOBAL_GENERATOR_LOCK, torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield
@@ -104,6 +110,85 @@ def _validation_split(n_samples, y, fraction, stratify, seed):
             stratify = False
     # ValidSplit wants a float fraction; give the exact count as a fraction.
     return ValidSplit(cv=n_valid / n_samples, stratified=stratify, random_state=seed)
+
+
+class RowBatches:
+    """Mini-batches of rows sliced from tensors: skorch's ``iterator_train``/``iterator_valid``.
+
+    skorch's default iterator, a torch ``DataLoader`` over a skorch
+    ``Dataset``, fetches and converts every row on its own and then stacks
+    the rows into a batch. For a few hundred rows of a few dozen values that
+    costs more than the optimisation step itself. Here the rows become
+    tensors once, when skorch creates the iterator (once per fit), and every
+    batch is one ``index_select`` (a slice when not shuffling); skorch moves
+    it to the net's device.
+
+    Training batches (``shuffle=True``) are a fresh random order of the rows
+    on every pass, drawn from torch's global generator, cut into
+    ``round(n_rows / batch_size)`` batches of equal size (give or take a
+    row): every row is used once per pass, and there is no last batch of a
+    handful of rows, which would cost a full step for a noisy gradient (with
+    the default 64 rows, 324 training rows make five batches of 64 or 65, not
+    five of 64 and one of 4). Batches in a fixed order (validation,
+    prediction) hold ``batch_size`` rows, the last one the rest.
+
+    Parameters
+    ----------
+    dataset : skorch.dataset.Dataset or torch.utils.data.Subset of one
+        What skorch passes: the arrays given to ``fit``, or the part of them
+        a train split selected. Targets are required.
+    batch_size : int
+        Rows per batch.
+    shuffle : bool, default=False
+        Random, balanced batches, drawn anew on every pass.
+    """
+
+    def __init__(self, dataset, batch_size, shuffle=False):
+        self.X, self.y = _dataset_tensors(dataset)
+        self.batch_size = int(batch_size)
+        self.shuffle = shuffle
+
+    def __len__(self):
+        return len(self._bounds()) - 1
+
+    def _bounds(self):
+        n_rows = len(self.X)
+        if not self.shuffle:
+            return [*range(0, n_rows, self.batch_size), n_rows]
+        n_batches = max(1, round(n_rows / self.batch_size))
+        return [i * n_rows // n_batches for i in range(n_batches + 1)]
+
+    def __iter__(self):
+        bounds = self._bounds()
+        if not self.shuffle:
+            for start, stop in itertools.pairwise(bounds):
+                yield self.X[start:stop], self.y[start:stop]
+            return
+        order = torch.randperm(len(self.X))
+        for start, stop in itertools.pairwise(bounds):
+            rows = order[start:stop]
+            yield self.X.index_select(0, rows), self.y.index_select(0, rows)
+
+
+def _derived_seed(seed):
+    """A second seed from ``seed``, for a stream of its own (no draw from torch's generator)."""
+    return int(np.random.SeedSequence([seed, 1]).generate_state(1)[0])
+
+
+def _dataset_tensors(dataset):
+    """X and y of a skorch dataset (or of a subset of one) as CPU tensors."""
+    rows = None
+    if isinstance(dataset, torch.utils.data.Subset):
+        dataset, rows = dataset.dataset, torch.as_tensor(np.asarray(dataset.indices))
+    if dataset.y is None:
+        raise ValueError("RowBatches needs targets: pass y to fit.")
+    tensors = []
+    for values in (dataset.X, dataset.y):
+        if isinstance(values, np.ndarray) and not values.flags.writeable:
+            values = values.copy()  # torch.as_tensor warns on read-only memory
+        tensor = torch.as_tensor(values)
+        tensors.append(tensor if rows is None else tensor.index_select(0, rows))
+    return tuple(tensors)
 
 
 class _ThreadPolicy:
@@ -210,12 +295,13 @@ class TorchEstimatorMixin:
             train_split = _validation_split(
                 X.shape[0], y, self.validation_fraction, stratify, seed
             )
-            callbacks.append(
-                ("early_stopping", EarlyStopping(
-                    monitor="valid_loss", patience=self.patience, load_best=True,
+            callbacks += [
+                ("same_validation_draws", _SameValidationDraws(_derived_seed(seed), self.device)),
+                ("early_stopping", _EarlyStopping(
+                    monitor="valid_loss", patience=self.patience,
                     sink=print if self.verbose else _silent,
-                ))
-            )
+                )),
+            ]
         params = {f"module__{k}": v for k, v in (module_params or {}).items()}
         params.update({f"criterion__{k}": v for k, v in (criterion_params or {}).items()})
         net = NeuralNet(
@@ -223,18 +309,27 @@ class TorchEstimatorMixin:
             criterion=criterion,
             optimizer=torch.optim.AdamW,
             optimizer__weight_decay=self.weight_decay,
+            **_fused_optimizer(self.device),
             lr=self.lr,
             max_epochs=self.max_epochs,
             batch_size=self.batch_size,
+            iterator_train=RowBatches,
             iterator_train__shuffle=True,
+            iterator_valid=RowBatches,
             train_split=train_split,
             callbacks=callbacks,
             device=self.device,
             verbose=int(self.verbose),
+            # skorch formats a table of every epoch even when it prints nothing.
+            callbacks__print_log=None if not self.verbose else PrintLog(),
             **params,
         )
         with seeded(seed, self.device), torch_threads(num_threads):
             net.fit(X, y)
+        # The fused kernel is how this machine trained, not part of the model:
+        # kept as a parameter, it would travel with saved models and make a torch
+        # without it (before 2.4, on the CPU) refuse to build their optimiser.
+        vars(net).pop("optimizer__fused", None)
         return net
 
     def _check_device(self):
@@ -309,6 +404,101 @@ def _call_in_batches(fn, module, X, batch_size, device):
     if isinstance(outputs[0], tuple):
         return tuple(torch.cat(parts) for parts in zip(*outputs))
     return torch.cat(outputs)
+
+
+class _SameValidationDraws(Callback):
+    """Validation passes draw the same random numbers every epoch.
+
+    A network that samples in evaluation mode (the VAE's posterior draw)
+    gives a validation loss that moves from epoch to epoch with its own draws
+    as well as with training, and early stopping then chases the draws: the
+    best epoch is often only the luckiest one, and every lucky draw restarts
+    the patience. With the same draws every epoch (common random numbers, from
+    ``seed``), two epochs' losses differ only by what training changed.
+    Networks that do not sample in evaluation mode are unaffected. Training
+    draws are untouched.
+    """
+
+    def __init__(self, seed, device="cpu"):
+        self.seed = seed
+        self.device = device
+
+    def on_train_begin(self, net, **kwargs):
+        self._saved = None
+
+    def on_batch_begin(self, net, training=False, **kwargs):
+        if not training:
+            # torch.manual_seed would also seed (lazily) every CUDA and XPU
+            # device, formatting a stack trace each time: slower than the pass.
+            generators = [torch.default_generator]
+            if _is_cuda(self.device):
+                index = torch.device(self.device).index or 0
+                generators.append(torch.cuda.default_generators[index])
+            self._saved = [(g, g.get_state()) for g in generators]
+            for generator in generators:
+                generator.manual_seed(self.seed)
+
+    def on_batch_end(self, net, training=False, **kwargs):
+        if not training and self._saved is not None:
+            for generator, state in self._saved:  # back to the training stream
+                generator.set_state(state)
+            self._saved = None
+
+
+def _is_cuda(device):
+    return str(device).startswith("cuda") and torch.cuda.is_available()
+
+
+class _EarlyStopping(EarlyStopping):
+    """skorch's early stopping, keeping the best weights as plain tensor copies.
+
+    skorch's ``load_best`` deep-copies the whole state dict at every
+    improvement, fixed buffers included (the VAE's principal axes: megabytes
+    per copy, at most epochs). Only the parameters change in training, so
+    only they are copied here, and they are restored when training ends.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(load_best=False, **kwargs)
+
+    def on_train_begin(self, net, **kwargs):
+        super().on_train_begin(net, **kwargs)
+        self.best_parameters_ = None
+
+    def on_epoch_end(self, net, **kwargs):
+        super().on_epoch_end(net, **kwargs)  # raises KeyboardInterrupt to stop
+        if self.best_epoch_ == len(net.history):  # this epoch improved
+            self.best_parameters_ = [p.detach().clone() for p in net.module_.parameters()]
+
+    def on_train_end(self, net, **kwargs):
+        super().on_train_end(net, **kwargs)
+        if self.best_parameters_ is not None and self.best_epoch_ != len(net.history):
+            with torch.no_grad():
+                for param, best in zip(net.module_.parameters(), self.best_parameters_):
+                    param.copy_(best)
+            self._sink(f"Restoring best model from epoch {self.best_epoch_}.",
+                       verbose=net.verbose)
+        self.best_parameters_ = None  # not kept in the fitted net (nor in its pickles)
+
+
+def _fused_optimizer(device):
+    """``{"optimizer__fused": True}`` where torch has a fused AdamW for ``device``.
+
+    The fused kernel updates every parameter in one pass; torch's default on
+    the CPU loops over the parameters in Python with a dozen small operations
+    each, a third of a training step for the small networks here. Torch
+    builds before 2.4 have no fused AdamW on the CPU: the default is kept there.
+    """
+    return {"optimizer__fused": True} if _has_fused_adamw(torch.device(device).type) else {}
+
+
+@functools.cache
+def _has_fused_adamw(device_type):
+    try:
+        torch.optim.AdamW([torch.zeros(1, device=device_type, requires_grad=True)], fused=True)
+    except (RuntimeError, TypeError, ValueError):
+        return False
+    return True
 
 
 def _silent(*args, **kwargs):

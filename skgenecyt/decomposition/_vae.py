@@ -66,8 +66,10 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
     Training maximises the ELBO (reconstruction log-likelihood minus ``beta``
     times the KL divergence to the prior) with AdamW, a linear KL warm-up and
     early stopping on a validation split that restores the best weights. The
-    small networks run on one CPU thread, where they are fastest; only the
-    products with the principal axes use several.
+    validation loss draws the same posterior samples every epoch, so that it
+    moves only with training and early stopping does not wait for a lucky
+    draw. The small networks run on one CPU thread, where they are fastest;
+    only the products with the principal axes use several.
 
     Put a :class:`~sklearn.preprocessing.StandardScaler` in front of it, so
     that every gene counts equally in the principal axes and the likelihood.
@@ -99,9 +101,11 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
     max_epochs : int, default=300
         Most passes over the training rows.
     batch_size : int, default=64
-        Rows per optimisation step. The defaults suit a few hundred samples;
-        with a few dozen, an epoch is a single step, so lower ``batch_size``
-        or raise ``lr`` for the model to train.
+        Rows per optimisation step: the training rows are shuffled every epoch
+        and cut into ``round(n / batch_size)`` batches of equal size. The
+        defaults suit a few hundred samples; with a few dozen, an epoch is a
+        single step, so lower ``batch_size`` or raise ``lr`` for the model to
+        train.
     lr : float, default=1e-3
         AdamW learning rate.
     weight_decay : float, default=1e-2
@@ -112,7 +116,7 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
         the weights of the best epoch.
     validation_fraction : float, default=0.1
         Share of rows held out for early stopping.
-    patience : int, default=20
+    patience : int, default=7
         Epochs without validation improvement before stopping.
     device : str, default="cpu"
         Torch device, e.g. ``"cuda"``. A model fitted on a GPU can be used on
@@ -184,7 +188,7 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
         weight_decay=1e-2,
         early_stopping=True,
         validation_fraction=0.1,
-        patience=20,
+        patience=7,
         device="cpu",
         random_state=None,
         verbose=0,

@@ -89,7 +89,8 @@ class GATClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
     max_epochs : int, default=60
         Maximum passes over the training data.
     batch_size : int, default=64
-        Samples per gradient step.
+        Samples per gradient step: the training rows are shuffled every epoch
+        and cut into ``round(n / batch_size)`` batches of equal size.
     lr : float, default=1e-2
         AdamW learning rate.
     weight_decay : float, default=1e-2
@@ -100,7 +101,7 @@ class GATClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
         the best weights. With False, train ``max_epochs`` on all rows.
     validation_fraction : float, default=0.1
         Share of the rows held out for early stopping.
-    patience : int, default=10
+    patience : int, default=5
         Epochs without improvement before stopping.
     device : str, default="cpu"
         Torch device, e.g. ``"cuda"``.
@@ -173,7 +174,7 @@ class GATClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
     def __init__(self, graph="auto", n_neighbors=10, hidden_channels=32, heads=4, n_layers=2,
                  node_embedding_dim=8, dropout=0.1, readout="attention", class_weight=None,
                  max_epochs=60, batch_size=64, lr=1e-2, weight_decay=1e-2, early_stopping=True,
-                 validation_fraction=0.1, patience=10, device="cpu", random_state=None,
+                 validation_fraction=0.1, patience=5, device="cpu", random_state=None,
                  verbose=0):
         self.graph = graph
         self.n_neighbors = n_neighbors

@@ -36,10 +36,13 @@ from torch import nn
 from torch_geometric.utils import add_self_loops as pyg_add_self_loops
 from torch_geometric.utils import remove_self_loops, scatter, softmax
 
+from ._dropout import Dropout
+
 __all__ = [
     "AttentionReadout",
     "GATNet",
     "SharedGraphGATConv",
+    "dense_attention",
     "edge_attention",
     "edge_weighted_sum",
     "with_self_loops",
@@ -152,6 +155,66 @@ class _EdgeAttention(torch.autograd.Function):
         grad_src = scatter(grad, src, dim=0, dim_size=n_nodes, reduce="sum")
         grad_dst = scatter(grad, dst, dim=0, dim_size=n_nodes, reduce="sum")
         return grad_src, grad_dst, None, None, None
+
+
+class _DenseAttention(torch.autograd.Function):
+    """Complete-graph attention of every (sample, head): coefficients and aggregated features.
+
+    ``h`` is ``(M, N, C)`` and the scores ``(M, N)`` for ``M`` (sample, head)
+    pairs. Returns ``alpha @ h`` and ``alpha = softmax_j(leaky_relu(score_dst[i]
+    + score_src[j]))`` of shape ``(M, N, N)`` (not differentiable). The
+    forward pass is the plain sequence of torch operations; the backward pass
+    is written out with contiguous batched products and in-place updates.
+    Autograd's own backward of that sequence multiplies transposed operands
+    one (sample, head) at a time and allocates an ``(M, N, N)`` tensor per
+    step, several times slower than the forward pass.
+    """
+
+    @staticmethod
+    def forward(ctx, h, score_src, score_dst, negative_slope):
+        logits = F.leaky_relu_(score_dst.unsqueeze(-1) + score_src.unsqueeze(-2), negative_slope)
+        alpha = torch.softmax(logits, dim=-1)
+        out = torch.bmm(alpha, h)
+        ctx.save_for_backward(alpha, h, logits, out)
+        ctx.negative_slope = negative_slope
+        ctx.mark_non_differentiable(alpha)
+        return out, alpha
+
+    @staticmethod
+    def backward(ctx, grad_out, _):
+        alpha, h, logits, out = ctx.saved_tensors
+        grad_out = grad_out.contiguous()
+        grad_h = torch.bmm(alpha.transpose(1, 2), grad_out)
+        grad = torch.bmm(grad_out, h.transpose(1, 2))  # d loss / d alpha
+        # Softmax: alpha * (grad - sum_j alpha * grad) row by row, where
+        # sum_j alpha_ij grad_ij = sum_c grad_out_ic out_ic (no (M, N, N) temporary).
+        grad.sub_((grad_out * out).sum(dim=-1, keepdim=True)).mul_(alpha)
+        # LeakyReLU: the slope where its output (the logit) is not positive.
+        grad = torch.ops.aten.leaky_relu_backward(grad, logits, ctx.negative_slope, True)
+        return grad_h, grad.sum(dim=1), grad.sum(dim=2), None
+
+
+def dense_attention(h, score_src, score_dst, negative_slope=0.2):
+    """Attention of every node over all nodes, for each of a batch of (sample, head) pairs.
+
+    Parameters
+    ----------
+    h : Tensor of shape (M, n_nodes, channels)
+        Node features of each (sample, head) pair.
+    score_src, score_dst : Tensor of shape (M, n_nodes)
+        Each node's attention score as a source and as a target.
+    negative_slope : float
+
+    Returns
+    -------
+    out : Tensor of shape (M, n_nodes, channels)
+        ``alpha @ h``: each target's attention-weighted sum of the sources.
+    alpha : Tensor of shape (M, n_nodes, n_nodes)
+        ``softmax(leaky_relu(score_dst[i] + score_src[j]))`` over the sources
+        ``j`` of each target ``i`` (no gradient flows through it).
+    """
+    return _DenseAttention.apply(h.contiguous(), score_src.contiguous(),
+                                 score_dst.contiguous(), negative_slope)
 
 
 def edge_attention(score_src, score_dst, src, dst, negative_slope=0.2):
@@ -318,15 +381,21 @@ class SharedGraphGATConv(nn.Module):
     def _complete(self, x):
         """Dense attention of every node over all nodes; output (B, N, H, C)."""
         batch, n_nodes, _ = x.shape
-        h = self.lin(x).view(batch, n_nodes, self.heads, self.out_channels)
+        H, C = self.heads, self.out_channels
+        h = self.lin(x).view(batch, n_nodes, H, C)
         h = h.transpose(1, 2)  # (B, H, N, C)
         score_src = (h * self.att_src.unsqueeze(2)).sum(-1)  # (B, H, N)
         score_dst = (h * self.att_dst.unsqueeze(2)).sum(-1)
-        logits = F.leaky_relu(score_dst.unsqueeze(-1) + score_src.unsqueeze(-2),
-                              self.negative_slope)  # (B, H, target, source)
-        alpha = torch.softmax(logits, dim=-1)
-        alpha = self._drop(alpha)
-        return torch.matmul(alpha, h).transpose(1, 2), alpha
+        if self.dropout and self.training:
+            logits = F.leaky_relu(score_dst.unsqueeze(-1) + score_src.unsqueeze(-2),
+                                  self.negative_slope)  # (B, H, target, source)
+            alpha = self._drop(torch.softmax(logits, dim=-1))
+            return torch.matmul(alpha, h).transpose(1, 2), alpha
+        out, alpha = dense_attention(h.reshape(batch * H, n_nodes, C),
+                                     score_src.reshape(batch * H, n_nodes),
+                                     score_dst.reshape(batch * H, n_nodes), self.negative_slope)
+        return (out.view(batch, H, n_nodes, C).transpose(1, 2),
+                alpha.view(batch, H, n_nodes, n_nodes))
 
 
 def _complete_edge_index(n_nodes, device):
@@ -413,7 +482,7 @@ class GATNet(nn.Module):
             self.skips.append(skip)
             in_channels = hidden_channels
         self.readout = AttentionReadout(hidden_channels) if readout == "attention" else None
-        self.dropout = nn.Dropout(dropout)
+        self.dropout = Dropout(dropout)
         self.head = nn.Linear(hidden_channels, n_classes)
 
     def tokens(self, X):

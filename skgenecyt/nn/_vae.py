@@ -30,6 +30,8 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
+from ._dropout import Dropout
+
 __all__ = [
     "ELBOLoss",
     "VAEModule",
@@ -83,7 +85,7 @@ def _mlp(sizes, dropout):
     for n_in, n_out in itertools.pairwise(sizes):
         layers += [nn.Linear(n_in, n_out), nn.ReLU()]
         if dropout > 0:
-            layers.append(nn.Dropout(dropout))
+            layers.append(Dropout(dropout))
     return nn.Sequential(*layers)
 
 

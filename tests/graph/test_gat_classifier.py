@@ -188,5 +188,8 @@ def test_attention_and_node_importance_methods_delegate():
     assert set(table.source) == set(X.columns)
     imp = clf.node_importance(X)
     assert list(imp.index) == list(X.columns)
-    # The planted signal is in g0 and g1 (of 12 features).
-    assert {"g0", "g1"} <= set(imp["gradient_x_input"].nlargest(3).index)
+    # The planted signal is in g0 and g1 (of 12 features). Both carry the same
+    # information, so one fit may lean on either: average a few fits.
+    mean = sum(GATClassifier(**{**FAST, "random_state": seed}).fit(X, y)
+               .node_importance(X)["gradient_x_input"] for seed in range(3)) / 3
+    assert set(mean.nlargest(2).index) == {"g0", "g1"}
