@@ -25,6 +25,7 @@ from .datasets import (
     make_ra_cohort,
     make_ra_studies,
     match_modules,
+    random_gene_sets,
     read_geo_series_matrix,
     read_gmt,
     write_geo_studies,
@@ -44,7 +45,7 @@ from .perturbation import (
 )
 from .pipeline import make_genecytnet
 from .plotting import plot_dose_response, plot_perturbation_effects
-from .preprocessing import ExpressionValidator, anova_f
+from .preprocessing import ExpressionValidator, GeneSetScores, anova_f
 from .report import perturbation_summary
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "ExpressionValidator",
     "FeatureGraph",
     "GATClassifier",
+    "GeneSetScores",
     "LowCoverageWarning",
     "ModelVersionWarning",
     "ModuleNotUsedWarning",
@@ -83,6 +85,7 @@ __all__ = [
     "plot_dose_response",
     "plot_perturbation_effects",
     "prior_graph",
+    "random_gene_sets",
     "read_geo_series_matrix",
     "read_gmt",
     "save_model",

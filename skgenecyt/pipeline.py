@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 from sklearn.feature_selection import SelectKBest
 from sklearn.pipeline import Pipeline
@@ -10,7 +12,7 @@ from sklearn.preprocessing import StandardScaler
 from skgenecyt._sklearn_compat import validate_params
 from skgenecyt.decomposition import VAETransformer
 from skgenecyt.graph import GATClassifier
-from skgenecyt.preprocessing import ExpressionValidator, anova_f
+from skgenecyt.preprocessing import ExpressionValidator, GeneSetScores, anova_f
 
 #: Genes kept by the default in-fold ANOVA selection in front of the VAE.
 DEFAULT_N_GENES = 100
@@ -19,8 +21,15 @@ DEFAULT_N_GENES = 100
 DEFAULT_N_COMPONENTS = 8
 
 
-@validate_params({"random_state": ["random_state"]}, prefer_skip_nested_validation=True)
-def make_genecytnet(random_state=None, **params):
+#: The steps that a model guided by gene sets holds inside ``features`` (as ``latent``).
+LATENT_STEPS = ("select", "scale", "vae")
+
+
+@validate_params(
+    {"random_state": ["random_state"], "gene_sets": [None, dict, str, os.PathLike]},
+    prefer_skip_nested_validation=True,
+)
+def make_genecytnet(random_state=None, gene_sets=None, **params):
     """Build GeneCytNet: gene selection, scaling, a VAE and a graph attention classifier.
 
     The pipeline has five named steps:
@@ -99,15 +108,34 @@ def make_genecytnet(random_state=None, **params):
         vae_seed, gat_seed = (int(s) for s in random_state.randint(np.iinfo(np.int32).max, size=2))
     else:
         vae_seed = gat_seed = random_state
-    pipeline = Pipeline([
-        ("check", ExpressionValidator()),
+    latent = [
         ("select", SelectKBest(anova_f, k=DEFAULT_N_GENES)),
         ("scale", StandardScaler()),
         ("vae", VAETransformer(n_components=DEFAULT_N_COMPONENTS, random_state=vae_seed)),
-        ("gat", GATClassifier(random_state=gat_seed)),
-    ])
+    ]
+    if gene_sets is None:
+        pipeline = Pipeline([
+            ("check", ExpressionValidator()),
+            *latent,
+            ("gat", GATClassifier(random_state=gat_seed)),
+        ])
+    else:
+        pipeline = Pipeline([
+            # Gene names flow on to the scores; the scores' names become the GAT's node names.
+            ("check", ExpressionValidator().set_output(transform="pandas")),
+            ("features", GeneSetScores(gene_sets, latent=Pipeline(latent))
+             .set_output(transform="pandas")),
+            ("gat", GATClassifier(random_state=gat_seed)),
+        ])
+        params = {_guided_name(name): value for name, value in params.items()}
     _set_step_params(pipeline, params)
     return pipeline
+
+
+def _guided_name(name):
+    """``vae__n_components`` -> ``features__latent__vae__n_components`` in a guided model."""
+    step = name.split("__", 1)[0]
+    return f"features__latent__{name}" if step in LATENT_STEPS else name
 
 
 def _set_step_params(pipeline, params):
