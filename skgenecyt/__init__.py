@@ -44,7 +44,7 @@ from .perturbation import (
 )
 from .pipeline import make_genecytnet
 from .plotting import plot_dose_response, plot_perturbation_effects
-from .preprocessing import ExpressionValidator, anova_f
+from .preprocessing import ExpressionValidator, QuantileNormalizer, anova_f
 from .report import perturbation_summary
 
 __all__ = [
@@ -56,6 +56,7 @@ __all__ = [
     "LowCoverageWarning",
     "ModelVersionWarning",
     "ModuleNotUsedWarning",
+    "QuantileNormalizer",
     "RawCountsWarning",
     "VAETransformer",
     "__version__",

@@ -34,6 +34,7 @@ DEFAULT_TRUSTED_TYPES = (
     "skgenecyt.VAETransformer",
     "skgenecyt.GATClassifier",
     "skgenecyt.ExpressionValidator",
+    "skgenecyt.QuantileNormalizer",
     "skgenecyt.FeatureGraph",
     "skgenecyt.CytokinePerturbation",
     "skgenecyt.anova_f",
