@@ -163,7 +163,8 @@ def perturbation_check():
                                      random_state=0)
         tables[normalize] = table.set_index("module")[["delta_mean", "ci_low", "ci_high",
                                                        "p_value"]]
-    both = pd.concat(tables, axis=1, keys=["normalize=False", "normalize=True"])
+    both = pd.concat([tables[False], tables[True]], axis=1,
+                     keys=["normalize=False", "normalize=True"])
     print(both.round(3).to_string())
     return both
 
