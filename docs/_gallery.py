@@ -13,6 +13,7 @@ ORDER = (
     "plot_cytokine_perturbation.py",
     "plot_attention_attribution.py",
     "plot_own_data_gmt.py",
+    "plot_geo_leave_one_study_out.py",
     "plot_dask_grid_search.py",
 )
 

@@ -4,8 +4,9 @@ scikit-learn's parameter validation, its ``fit`` context and a few helpers
 are what third-party estimators are expected to use, but they live in
 private modules that have moved between releases. Everything in skgenecyt
 imports them from here, so a move in a future release is fixed in one place.
-The versions tested are those of the minimum-version CI job
-(``.ci/constraints-minimum.txt``) and the newest releases.
+The versions tested are the newest releases and the minimum that
+``pyproject.toml`` declares (the minimum-version CI job, ``.ci/run_minimum``,
+installs exactly those); every name here exists in both.
 """
 
 from sklearn.base import _fit_context

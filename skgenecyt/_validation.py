@@ -79,11 +79,13 @@ def non_numeric_error(problems, advice):
 
 
 def check_frame(X, who):
-    """Refuse a DataFrame without columns or with text columns, naming them.
+    """Refuse a DataFrame without columns, with repeated or text columns, naming them.
 
     Other inputs pass unchanged: scikit-learn's ``validate_data`` checks them
     next, with messages that already say what is wrong. Its message for a
-    text column quotes the value but not the column, hence this check.
+    text column quotes the value but not the column, hence this check; and
+    repeated gene names are refused here whatever the scikit-learn version
+    (only recent ones refuse them in ``validate_data``).
     """
     if not isinstance(X, pd.DataFrame):
         return
@@ -91,6 +93,14 @@ def check_frame(X, who):
         raise ValueError(
             f"Found a DataFrame with 0 feature(s) (shape={X.shape}) while a minimum of 1 "
             f"is required by {who}."
+        )
+    counts = X.columns.value_counts()
+    repeated = counts[counts > 1]
+    if len(repeated):
+        raise ValueError(
+            f"{who} needs unique column names (one column per gene); repeated: "
+            + joined([f"{name!r} {n} times" for name, n in repeated.items()], len(repeated))
+            + ". Combine or rename them first, e.g. with load_expression(duplicates=...)."
         )
     _, problems = non_numeric_columns(X)
     if problems:

@@ -85,6 +85,37 @@ def _add_n_jobs(p):
                    help="parallel fits (default: all cores, at most 8; -1: all cores)")
 
 
+def _add_cohort_inputs(p):
+    """The cohort options of fit and benchmark: expression files with labels, or GEO series."""
+    p.add_argument("--expression", type=Path, action="append", metavar="FILE", default=None,
+                   help="expression matrix (samples x genes, log scale); repeatable: several "
+                        "cohorts are combined on their shared genes")
+    p.add_argument("--labels", action="append", metavar="FILE", default=None,
+                   help="with --expression: labels file, or a label column of the expression "
+                        "file (once for all, or once per --expression in order)")
+    p.add_argument("--genes-as-rows", action="store_true",
+                   help="with --expression: the files have genes as rows")
+    p.add_argument("--geo", type=Path, action="append", metavar="SERIES", default=None,
+                   help="GEO series matrix file, .txt or .txt.gz (repeatable)")
+    p.add_argument("--annotation", type=Path, action="append", metavar="FILE", default=None,
+                   help="platform table of the series (GPL SOFT file or table with probe ids "
+                        "and gene symbols); once for all series, or once per --geo in order")
+    p.add_argument("--label-column", metavar="NAME",
+                   help="with --geo: the sample characteristic holding the class, e.g. "
+                        "'disease state'; with --expression: the label column of a labels "
+                        "file")
+    p.add_argument("--label-map", action="append", metavar="VALUE=LABEL", default=None,
+                   help="with --geo: a value of --label-column and its label, e.g. "
+                        "'rheumatoid arthritis=1' (repeatable; compared ignoring case; "
+                        "'VALUE=' leaves those samples out)")
+    p.add_argument("--collapse", choices=("max_mean", "mean", "max_var"), default="max_mean",
+                   help="with --geo: how several probes of a gene become one (default: "
+                        "max_mean, the probe with the highest mean)")
+    p.add_argument("--drop-missing-genes", action="store_true",
+                   help="with --geo: leave out genes with missing values (fitting needs "
+                        "complete data; an expression file with missing values is refused)")
+
+
 def _add_reproduce(commands, common):
     p = _add_command(
         commands, common, "reproduce", _run_reproduce,
@@ -112,22 +143,23 @@ def _add_benchmark(commands, common):
                     "every model, and an optional independent holdout with bootstrap "
                     "intervals. Files: CSV/TSV (optionally .gz), parquet or .h5ad, samples "
                     "as rows (see --genes-as-rows); a labels file has sample ids in its "
-                    "first column.",
+                    "first column. Several cohorts (--expression and --labels repeated, or "
+                    "several --geo series with --annotation, --label-column and --label-map "
+                    "as for 'skgenecyt fit') are combined on their shared genes and each is "
+                    "held out in turn (leave one study out), beside the K-fold CV over all "
+                    "samples. Notes on the results (flagged models, a small cohort, "
+                    "optimistic within-cohort CV) are printed on stderr.",
     )
-    p.add_argument("--expression", required=True, type=Path, metavar="FILE",
-                   help="training expression matrix (samples x genes, log scale)")
-    p.add_argument("--labels", required=True, metavar="FILE",
-                   help="labels file, or the name of a label column of the expression file")
+    _add_cohort_inputs(p)
     p.add_argument("--holdout-expression", type=Path, metavar="FILE",
                    help="independent holdout expression matrix")
     p.add_argument("--holdout-labels", metavar="FILE", help="labels of the holdout")
     _add_out_dir(p)
-    p.add_argument("--genes-as-rows", action="store_true",
-                   help="the expression files have genes as rows and samples as columns")
-    p.add_argument("--label-column", metavar="NAME", help="label column of the labels files")
     p.add_argument("--pos-label", metavar="LABEL",
                    help="the positive (RA) class; default: the greater of the two labels")
-    p.add_argument("--cv", type=int, default=5, metavar="K", help="folds (default: 5)")
+    p.add_argument("--cv", type=int, default=5, metavar="K",
+                   help="folds of the stratified CV (default: 5); with several cohorts, run "
+                        "beside leaving each cohort out")
     p.add_argument("--n-repeats", type=int, default=1, metavar="R",
                    help="repetitions of the K-fold split (default: 1)")
     _add_random_state(p)
@@ -183,45 +215,20 @@ def _add_fit(commands, common):
         commands, common, "fit", _run_fit,
         help="fit GeneCytNet to your cohort and save the model",
         description="Fit GeneCytNet (make_genecytnet) to your cohort and save it with "
-                    "save_model, for 'skgenecyt perturb'. The cohort is either an expression "
-                    "file with labels (--expression, --labels; as for 'skgenecyt benchmark') "
+                    "save_model, for 'skgenecyt perturb'. The cohort is either expression "
+                    "files with labels (--expression, --labels; as for 'skgenecyt benchmark') "
                     "or one or more GEO series matrix files (--geo, repeatable) with their "
                     "platform table (--annotation) and labels taken from a sample "
                     "characteristic: --label-column 'disease state' --label-map "
                     "'rheumatoid arthritis=1' --label-map 'healthy control=0'. Samples with "
                     "other values are left out with a warning (map a value to nothing, "
-                    "'osteoarthritis=', to leave it out silently). Several series are "
-                    "combined on their shared genes (combine_cohorts), each on its own "
-                    "scale: no normalisation across series is done.",
+                    "'osteoarthritis=', to leave it out silently). Several series (or "
+                    "expression files) are combined on their shared genes (combine_cohorts), "
+                    "each on its own scale: no normalisation across series is done.",
     )
     p.add_argument("--model", required=True, type=Path, metavar="FILE",
                    help="model file to write (by convention .skgenecyt)")
-    p.add_argument("--expression", type=Path, metavar="FILE",
-                   help="expression matrix (samples x genes, log scale)")
-    p.add_argument("--labels", metavar="FILE",
-                   help="with --expression: labels file, or a label column of the expression "
-                        "file")
-    p.add_argument("--genes-as-rows", action="store_true",
-                   help="with --expression: the file has genes as rows")
-    p.add_argument("--geo", type=Path, action="append", metavar="SERIES", default=None,
-                   help="GEO series matrix file, .txt or .txt.gz (repeatable)")
-    p.add_argument("--annotation", type=Path, action="append", metavar="FILE", default=None,
-                   help="platform table of the series (GPL SOFT file or table with probe ids "
-                        "and gene symbols); once for all series, or once per --geo in order")
-    p.add_argument("--label-column", metavar="NAME",
-                   help="with --geo: the sample characteristic holding the class, e.g. "
-                        "'disease state'; with --expression: the label column of a labels "
-                        "file")
-    p.add_argument("--label-map", action="append", metavar="VALUE=LABEL", default=None,
-                   help="with --geo: a value of --label-column and its label, e.g. "
-                        "'rheumatoid arthritis=1' (repeatable; compared ignoring case; "
-                        "'VALUE=' leaves those samples out)")
-    p.add_argument("--collapse", choices=("max_mean", "mean", "max_var"), default="max_mean",
-                   help="with --geo: how several probes of a gene become one (default: "
-                        "max_mean, the probe with the highest mean)")
-    p.add_argument("--drop-missing-genes", action="store_true",
-                   help="with --geo: leave out genes with missing values (the model needs "
-                        "complete data; an expression file with missing values is refused)")
+    _add_cohort_inputs(p)
     p.add_argument("--expression-out", type=Path, metavar="FILE",
                    help="also write the samples x genes table the model was fitted on "
                         "(.csv, .tsv, optionally .gz) and STEM.labels.csv beside it, which "
@@ -276,26 +283,34 @@ def _run_reproduce(args):
 def _run_benchmark(args):
     from skgenecyt.datasets import load_expression
     from skgenecyt.report import benchmark_report
+    from skgenecyt.report._skeleton import Progress
 
     if (args.holdout_expression is None) != (args.holdout_labels is None):
         raise CommandError("give both --holdout-expression and --holdout-labels, or neither")
+    _check_cohort_options(args)
     check_output_dir(args.out, args.force)  # refuse before reading any data
-    read = dict(genes_as_rows=args.genes_as_rows, label_column=args.label_column)
-    X, y = load_expression(args.expression, args.labels, return_X_y=True, **read)
+    progress = Progress(not args.quiet)
+    data = _read_cohorts(args, progress)
+    X, y = _drop_missing(data.X, args.drop_missing_genes, progress), data.y
     X_holdout = y_holdout = None
-    sources = {"expression": str(args.expression), "labels": str(args.labels)}
+    sources = dict(data.sources)
     if args.holdout_expression is not None:
-        X_holdout, y_holdout = load_expression(args.holdout_expression, args.holdout_labels,
-                                               return_X_y=True, **read)
+        X_holdout, y_holdout = load_expression(
+            args.holdout_expression, args.holdout_labels, return_X_y=True,
+            genes_as_rows=args.genes_as_rows,
+            label_column=args.label_column if args.geo is None else None)
         X_holdout = _align_genes(X_holdout, X.columns)
         sources.update(holdout_expression=str(args.holdout_expression),
                        holdout_labels=str(args.holdout_labels))
     if args.pos_label is not None:
         y, y_holdout = (None if v is None else v.astype(str) for v in (y, y_holdout))
-    benchmark_report(X, y, args.out, X_holdout=X_holdout, y_holdout=y_holdout, cv=args.cv,
-                     n_repeats=args.n_repeats, random_state=args.random_state,
-                     n_jobs=_n_jobs(args.n_jobs), force=args.force, verbose=not args.quiet,
-                     sources=sources, pos_label=args.pos_label)
+    results = benchmark_report(X, y, args.out, X_holdout=X_holdout, y_holdout=y_holdout,
+                               groups=data.groups, cv=args.cv, n_repeats=args.n_repeats,
+                               random_state=args.random_state, n_jobs=_n_jobs(args.n_jobs),
+                               force=args.force, verbose=not args.quiet, sources=sources,
+                               pos_label=args.pos_label)
+    for note in results["notes"]:
+        print(f"skgenecyt benchmark: note: {note}", file=sys.stderr)
     print(args.out / "report.md")
 
 
@@ -386,7 +401,8 @@ def _label_map(items):
     return mapping
 
 
-def _check_fit_options(args):
+def _check_cohort_options(args):
+    """--expression with --labels, or --geo with --label-column and --label-map."""
     if (args.expression is None) == (args.geo is None):
         raise CommandError("give either --expression (with --labels) or --geo (with "
                            "--label-column and --label-map)")
@@ -397,6 +413,9 @@ def _check_fit_options(args):
             raise CommandError(f"{', '.join(wrong)} go(es) with --geo, not --expression")
         if args.labels is None:
             raise CommandError("--expression needs --labels")
+        if len(args.labels) not in (1, len(args.expression)):
+            raise CommandError(f"give --labels once, or once per --expression "
+                               f"({len(args.expression)}); got {len(args.labels)}")
         return
     wrong = [o for o, v in (("--labels", args.labels), ("--genes-as-rows",
              args.genes_as_rows)) if v]
@@ -411,12 +430,61 @@ def _check_fit_options(args):
                            f"{len(args.annotation)}")
 
 
+def _read_cohorts(args, progress):
+    """The cohort(s) of --expression or --geo, combined on their shared genes.
+
+    A Bunch with ``X``, ``y``, ``groups`` (the cohort of every sample; None
+    for one cohort) and ``sources`` (the inputs, for the report).
+    """
+    if args.geo is not None:
+        return _read_geo_cohorts(args, progress)
+    from sklearn.utils import Bunch
+
+    from skgenecyt.datasets import load_expression
+
+    paths = args.expression
+    labels = args.labels * len(paths) if len(args.labels) == 1 else args.labels
+    read = dict(genes_as_rows=args.genes_as_rows, label_column=args.label_column,
+                return_X_y=True)
+    if len(paths) == 1:
+        X, y = load_expression(paths[0], labels[0], **read)
+        return Bunch(X=X, y=y, groups=None,
+                     sources={"expression": str(paths[0]), "labels": str(labels[0])})
+    cohorts = {}
+    for path, label in zip(paths, labels):
+        X, y = load_expression(path, label, **read)
+        name = _cohort_name(path, cohorts)
+        cohorts[name] = (X, y)
+        progress.say(f"{name}: {len(y)} samples ({_label_counts(y)}), {X.shape[1]} genes")
+    return _combined(cohorts, progress, {"expression": [str(p) for p in paths],
+                                         "labels": [str(label) for label in labels]})
+
+
+def _cohort_name(path, taken):
+    """A cohort's name from its file: the name without extensions, or the path if taken."""
+    name = path.name.removesuffix(".gz").rsplit(".", 1)[0]
+    return name if name not in taken else str(path)
+
+
+def _label_counts(y):
+    return ", ".join(f"{label!r}: {n}" for label, n in y.value_counts().sort_index().items())
+
+
+def _combined(cohorts, progress, sources, what="cohorts"):
+    from sklearn.utils import Bunch
+
+    from skgenecyt.datasets import combine_cohorts
+
+    combined = combine_cohorts(cohorts)
+    if len(cohorts) > 1:
+        progress.say(f"{len(cohorts)} {what} combined on their {combined.X.shape[1]} shared "
+                     "genes")
+    return Bunch(X=combined.X, y=combined.y,
+                 groups=combined.groups if len(cohorts) > 1 else None, sources=sources)
+
+
 def _read_geo_cohorts(args, progress):
-    from skgenecyt.datasets import (
-        combine_cohorts,
-        labels_from_metadata,
-        read_geo_series_matrix,
-    )
+    from skgenecyt.datasets import labels_from_metadata, read_geo_series_matrix
 
     annotations = args.annotation or [None]
     if len(annotations) == 1:  # one platform table for every series
@@ -434,16 +502,13 @@ def _read_geo_cohorts(args, progress):
                 f"{series.n_probes_multi_symbol} with several symbols and "
                 f"{series.n_probes_no_symbol + series.n_probes_not_in_annotation} without "
                 "one left out)" if series.annotated else "probe ids as columns")
-        counts = ", ".join(f"{label!r}: {n}" for label, n in y.value_counts().sort_index()
-                           .items())
-        progress.say(f"{name}: {series.n_samples} samples, {len(y)} labelled ({counts}); "
-                     f"{series.n_probes} probes -> {what}"
+        progress.say(f"{name}: {series.n_samples} samples, {len(y)} labelled "
+                     f"({_label_counts(y)}); {series.n_probes} probes -> {what}"
                      + ("; log2 taken" if series.log_transformed else ""))
-    combined = combine_cohorts(cohorts)
-    if len(cohorts) > 1:
-        progress.say(f"{len(cohorts)} series combined on their {combined.X.shape[1]} shared "
-                     "genes")
-    return combined.X, combined.y
+    return _combined(cohorts, progress, {
+        "geo": [str(p) for p in args.geo],
+        "annotation": [str(a) for a in args.annotation or []],
+        "label_column": args.label_column, "label_map": args.label_map}, what="series")
 
 
 def _drop_missing(X, drop, progress):
@@ -467,7 +532,7 @@ def _run_fit(args):
     from skgenecyt.report._io import check_output_file
     from skgenecyt.report._skeleton import Progress
 
-    _check_fit_options(args)
+    _check_cohort_options(args)
     check_output_file(args.model, args.force)  # refuse before reading any data
     if args.expression_out is not None:
         from skgenecyt.report._cohort_files import cohort_paths
@@ -475,14 +540,8 @@ def _run_fit(args):
         for path in cohort_paths(args.expression_out, holdout=False).values():
             check_output_file(path, args.force)
     progress = Progress(not args.quiet)
-    if args.geo is not None:
-        X, y = _read_geo_cohorts(args, progress)
-    else:
-        from skgenecyt.datasets import load_expression
-
-        X, y = load_expression(args.expression, args.labels, genes_as_rows=args.genes_as_rows,
-                               label_column=args.label_column, return_X_y=True)
-    X = _drop_missing(X, args.drop_missing_genes, progress)
+    data = _read_cohorts(args, progress)
+    X, y = _drop_missing(data.X, args.drop_missing_genes, progress), data.y
     model = make_genecytnet(random_state=args.random_state)
     with progress.step(f"fitting GeneCytNet on {X.shape[0]} samples x {X.shape[1]} genes"):
         model.fit(X, y)

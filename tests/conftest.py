@@ -32,3 +32,25 @@ def one_torch_thread():
     """Tiny networks: extra torch threads only add synchronisation cost on a busy machine."""
     with torch_threads(1):
         yield
+
+
+@pytest.fixture
+def fast_benchmark_models(monkeypatch):
+    """benchmark_report's models (GeneCytNet and the baselines) replaced by fast ones.
+
+    "GeneCytNet" becomes a scaled logistic regression and the baselines one
+    dummy, for tests of the report and the command line, not of the models.
+    """
+    from sklearn.dummy import DummyClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    import skgenecyt.pipeline
+    import skgenecyt.report._benchmark_report as benchmark_report_module
+
+    monkeypatch.setattr(skgenecyt.pipeline, "make_genecytnet",
+                        lambda random_state=None: make_pipeline(
+                            StandardScaler(), LogisticRegression(C=0.1)))
+    monkeypatch.setattr(benchmark_report_module, "default_baselines",
+                        lambda random_state=None: {"dummy": DummyClassifier()})

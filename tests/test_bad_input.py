@@ -64,6 +64,7 @@ X = pd.DataFrame(RNG.normal(size=(24, 10)), columns=GENES, index=[f"s{i}" for i 
 Y = np.repeat([0, 1], 12)
 X.iloc[Y == 1, :3] += 1.5
 MODULES = {"M": ["G0", "G1", "G2"]}
+GROUPS = np.repeat(["A", "B", "C"], 8)  # three cohorts of X
 
 # Small, fast settings for every torch estimator in this file.
 VAE = dict(n_components=2, hidden_layer_sizes=(8,), max_epochs=2, random_state=0)
@@ -534,6 +535,24 @@ def _function_cases():
         Case("benchmark-NaN", lambda p: benchmark({"lr": LogisticRegression()},
                                                   _with(G0=np.nan), Y),
              ValueError, r"model 'lr' failed on split 1: Input X contains NaN"),
+        Case("benchmark-groups-one-cohort",
+             lambda p: benchmark({"lr": LogisticRegression()}, X, Y, groups=["A"] * 24),
+             ValueError, r"groups names one cohort \('A'\); holding cohorts out needs at "
+                         r"least 2"),
+        Case("benchmark-groups-wrong-length",
+             lambda p: benchmark({"lr": LogisticRegression()}, X, Y, groups=GROUPS[:20]),
+             ValueError, r"X has 24 samples but groups has 20 entries"),
+        Case("benchmark-groups-with-int-cv",
+             lambda p: benchmark({"lr": LogisticRegression()}, X, Y, groups=GROUPS, cv=3),
+             ValueError, r"With groups, cv is a group splitter .* pass within_cv=3"),
+        Case("benchmark-within_cv-without-groups",
+             lambda p: benchmark({"lr": LogisticRegression()}, X, Y, within_cv=3),
+             ValueError, r"within_cv goes with groups"),
+        Case("benchmark-groups-split-across-train-and-test",
+             lambda p: benchmark({"lr": LogisticRegression()}, X, Y, groups=GROUPS,
+                                 cv=[(np.arange(0, 24, 2), np.arange(1, 24, 2))]),
+             ValueError, r"Split 1 has samples of cohort\(s\) 'A', 'B', 'C' in both its "
+                         r"training and its test rows"),
         Case("save_model-unfitted", lambda p: save_model(GATClassifier(), p / "m.skgenecyt"),
              NotFittedError, r"not fitted"),
         Case("save_model-existing-file",
@@ -692,6 +711,11 @@ CLI_CASES = [
      r"both --holdout-expression and --holdout-labels"),
     ("benchmark-not-a-number", "benchmark --expression a --labels b --out c --cv five",
      r"invalid int value: 'five'"),
+    ("benchmark-no-input", "benchmark --out {p}/out", r"give either --expression"),
+    ("benchmark-labels-per-expression",
+     "benchmark --expression {p}/expr.csv --expression {p}/expr.csv --expression {p}/expr.csv "
+     "--labels {p}/labels.csv --labels {p}/labels.csv --out {p}/out",
+     r"give --labels once, or once per --expression \(3\); got 2"),
     ("simulate-negative-genes", "simulate --out {p}/c.csv --n-genes -5", r"n_genes"),
     ("simulate-bad-module-effect", "simulate --out {p}/c.csv --module-effect IL6",
      r"--module-effect must look like IL6=0\.3"),

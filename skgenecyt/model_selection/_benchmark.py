@@ -9,8 +9,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone, is_classifier
-from sklearn.model_selection import RepeatedStratifiedKFold
+from sklearn.base import clone
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 
@@ -21,8 +20,26 @@ from skgenecyt._sklearn_compat import (
     _safe_indexing,
     validate_params,
 )
-from skgenecyt._validation import warn_if_counts
-from skgenecyt.model_selection._metrics import bootstrap_weights, check_scoring_names, score_all
+from skgenecyt.model_selection._benchmark_inputs import (
+    check_cohort,
+    check_cv_args,
+    check_group_splits,
+    check_groups,
+    check_holdout,
+    check_pos_label,
+    cohort_table,
+    make_splits,
+    named_estimators,
+)
+from skgenecyt.model_selection._benchmark_tables import (
+    group_tables,
+    holdout_tables,
+    split_tables,
+    summarise,
+)
+from skgenecyt.model_selection._flags import error_text
+from skgenecyt.model_selection._flags import summary as flag_summary
+from skgenecyt.model_selection._metrics import check_scoring_names
 
 
 @validate_params(
@@ -32,7 +49,9 @@ from skgenecyt.model_selection._metrics import bootstrap_weights, check_scoring_
         "y": ["array-like", None],
         "X_holdout": ["array-like", None],
         "y_holdout": ["array-like", None],
-        "cv": [Integral, HasMethods(["split"]), Iterable],
+        "groups": ["array-like", None],
+        "cv": [Integral, HasMethods(["split"]), Iterable, None],
+        "within_cv": [Interval(Integral, 2, None, closed="left"), None],
         "n_repeats": [Interval(Integral, 1, None, closed="left")],
         "scoring": [str, "array-like"],
         "n_bootstrap": [Interval(Integral, 1, None, closed="left")],
@@ -46,10 +65,10 @@ from skgenecyt.model_selection._metrics import bootstrap_weights, check_scoring_
     # The models are fitted inside: their own parameter checks must run.
     prefer_skip_nested_validation=False,
 )
-def benchmark(estimators=None, X=None, y=None, X_holdout=None, y_holdout=None, *, cv=5,
-              n_repeats=1, scoring=("roc_auc", "accuracy", "f1"), n_bootstrap=1000,
-              confidence=0.95, pos_label=None, n_jobs=None, random_state=None,
-              return_details=False, verbose=0):
+def benchmark(estimators=None, X=None, y=None, X_holdout=None, y_holdout=None, *, groups=None,
+              cv=None, within_cv=None, n_repeats=1, scoring=("roc_auc", "accuracy", "f1"),
+              n_bootstrap=1000, confidence=0.95, pos_label=None, n_jobs=None,
+              random_state=None, return_details=False, verbose=0):
     """Cross-validate several classifiers on identical splits and score them on a holdout.
 
     The splits are computed once (stratified k-fold, repeated ``n_repeats``
@@ -59,6 +78,27 @@ def benchmark(estimators=None, X=None, y=None, X_holdout=None, y_holdout=None, *
     is then fitted on all training rows and scored on the holdout, with
     percentile bootstrap confidence intervals; the bootstrap resamples are
     shared by all models (a paired bootstrap).
+
+    **Several cohorts.** With ``groups`` (the cohort or study of every
+    sample), each cohort is held out in turn (leave-one-group-out, or the
+    group splitter given as ``cv``): the models are fitted on the other
+    cohorts and every held-out cohort is scored on its own
+    (``details.group_results``); the table gives the mean and SD over
+    held-out cohorts. This is what a model does on a study it has not seen,
+    which cross-validation within one study cannot tell: samples of one
+    study share its laboratory, platform and patients. ``within_cv=k`` adds
+    stratified k-fold cross-validation over all samples (cohorts mixed, as
+    within-cohort CV sees them), for comparison. A held-out cohort of one
+    class has no ROC AUC: it is flagged and its AUC left out of the mean.
+
+    **Flags.** A model can give a number that means nothing: every test
+    sample the same score (ROC AUC 0.500), one predicted class for every
+    sample, or an error. The ``flags`` column names these. A model that
+    fails on some splits is kept: its failed splits have NaN metrics (left
+    out of the means) and are flagged. Only when every fit of every model
+    fails does benchmark raise, and a model's own parameter error (an
+    ``InvalidParameterError``, the same on every split) is raised at once,
+    naming the model and the split.
 
     Each (model, split) fit is one joblib task: ``n_jobs`` runs them in
     parallel, and inside ``joblib.parallel_backend("dask")`` they run on a
@@ -79,11 +119,23 @@ def benchmark(estimators=None, X=None, y=None, X_holdout=None, y_holdout=None, *
         Binary labels.
     X_holdout, y_holdout : array-like, default=None
         An independent cohort with the same features. Both or neither.
-    cv : int, cross-validation splitter or iterable of (train, test), default=5
+    groups : array-like of shape (n_samples,), default=None
+        The cohort (study) of every sample, e.g. the ``groups`` of
+        :func:`~skgenecyt.combine_cohorts`; at least two cohorts. A Series
+        must be indexed like ``X``.
+    cv : int, cross-validation splitter, iterable of (train, test) or None, default=None
         Number of stratified folds, or the splits themselves. A splitter or
-        iterable is evaluated once and reused for every model.
+        iterable is evaluated once and reused for every model. None means
+        5 folds, or leave-one-group-out with ``groups``. With ``groups`` it
+        must keep every cohort whole (e.g.
+        :class:`~sklearn.model_selection.GroupKFold`); an int is refused.
+    within_cv : int or None, default=None
+        Only with ``groups``: also run stratified ``within_cv``-fold
+        cross-validation over all samples (with the splits benchmark would
+        use for ``cv=within_cv`` without groups).
     n_repeats : int, default=1
-        Repetitions of the k-fold split (only when ``cv`` is an int).
+        Repetitions of the stratified k-fold split (an int ``cv``, or
+        ``within_cv``).
     scoring : str or sequence of str, default=("roc_auc", "accuracy", "f1")
         Metrics among ``roc_auc``, ``accuracy``, ``balanced_accuracy``,
         ``f1``, ``precision``, ``recall`` and ``specificity``. ROC AUC uses
@@ -115,22 +167,52 @@ def benchmark(estimators=None, X=None, y=None, X_holdout=None, y_holdout=None, *
         ``predict_time_mean`` (seconds per split) and, with a holdout,
         ``holdout_<metric>``, ``holdout_<metric>_ci_low``,
         ``holdout_<metric>_ci_high``, ``holdout_fit_time`` and
-        ``holdout_predict_time``.
+        ``holdout_predict_time``. With ``groups``, ``n_cohorts`` (held-out
+        cohorts scored) follows ``n_splits`` and the ``cv_`` columns are
+        over held-out cohorts; with ``within_cv``, ``within_n_splits``,
+        ``within_<metric>_mean`` and ``within_<metric>_sd`` follow the
+        times. The last column, ``flags``, is empty for clean results and
+        otherwise names, separated by ``"; "``: ``constant scores in k/n
+        splits`` (all scores of a test set equal), ``one class predicted in
+        k/n splits`` (the test rows hold both classes), ``failed in k/n
+        splits, first: <error type>: <message>`` and ``test rows of one
+        class in k/n splits, no AUC``; with ``groups`` they count held-out
+        cohorts and name them; problems of ``within_cv`` start with
+        ``within-cohort CV:``, those of the holdout with ``holdout:``.
     details : Bunch
         Only when ``return_details=True``. ``cv_results`` (one row per model
-        and split), ``cv_predictions`` (out-of-fold scores, long format),
-        ``holdout_predictions`` (a DataFrame indexed like the holdout, column
-        ``y_true`` (0/1) and one column of positive-class scores per model),
-        ``holdout_bootstrap`` (dict model -> DataFrame of the bootstrap
-        metric values), ``estimators`` (dict model -> model fitted on all
-        training rows; only with a holdout), ``splits`` (list of (train,
-        test) index arrays), ``seeds`` (of the splits, the default models,
-        None for models given, and the bootstrap), ``pos_label`` and
-        ``scoring``.
+        and split, its flags in ``flags``; with ``groups`` the held-out
+        cohorts in ``held_out``), ``cv_predictions`` (out-of-fold scores,
+        long format; NaN where a split failed; with ``groups`` a ``cohort``
+        column), ``group_results`` (with ``groups``: one row per model,
+        split and held-out cohort with ``cohort``, ``n_samples``,
+        ``ra_share`` (share of the positive class), the metrics and
+        ``flags``; else None), ``cohorts`` (with ``groups``: ``cohort``,
+        ``n_samples`` and ``ra_share`` of every cohort; else None),
+        ``within_results``, ``within_predictions`` and ``within_splits``
+        (as ``cv_results``, ``cv_predictions`` and ``splits``, for
+        ``within_cv``; else None), ``holdout_predictions`` (a DataFrame
+        indexed like the holdout, column ``y_true`` (0/1) and one column of
+        positive-class scores per model), ``holdout_bootstrap`` (dict model
+        -> DataFrame of the bootstrap metric values), ``estimators`` (dict
+        model -> model fitted on all training rows; only with a holdout),
+        ``flags`` (dict model -> dict with the lists of flag texts ``cv``,
+        ``within`` and ``holdout``), ``splits`` (list of (train, test) index
+        arrays), ``seeds`` (of the splits, the default models, None for
+        models given, and the bootstrap), ``class_counts`` (dict label ->
+        samples of the training cohort), ``pos_label`` and ``scoring``.
+
+    Raises
+    ------
+    ValueError
+        For invalid arguments (the message names the problem), and when every
+        fit of every model failed (the first error is quoted).
 
     Examples
     --------
+    >>> import numpy as np
     >>> from sklearn.datasets import make_classification
+    >>> from sklearn.dummy import DummyClassifier
     >>> from sklearn.linear_model import LogisticRegression
     >>> from sklearn.naive_bayes import GaussianNB
     >>> from skgenecyt import benchmark
@@ -139,200 +221,116 @@ def benchmark(estimators=None, X=None, y=None, X_holdout=None, y_holdout=None, *
     ...                   X[:80], y[:80], X[80:], y[80:], cv=4, random_state=0)
     >>> table[["model", "cv_roc_auc_mean", "holdout_roc_auc"]].round(2).shape
     (2, 3)
+
+    A model that scores every sample alike is flagged:
+
+    >>> table = benchmark({"dummy": DummyClassifier()}, X, y, cv=4, random_state=0)
+    >>> table.loc[0, "flags"]
+    'constant scores in 4/4 splits; one class predicted in 4/4 splits'
+
+    Four cohorts, each held out in turn:
+
+    >>> groups = np.repeat(["A", "B", "C", "D"], 30)
+    >>> table, details = benchmark([LogisticRegression()], X, y, groups=groups,
+    ...                            return_details=True)
+    >>> details.group_results[["cohort", "n_samples"]].values.tolist()
+    [['A', 30], ['B', 30], ['C', 30], ['D', 30]]
     """
     names = check_scoring_names(scoring)
-    _check_cv_args(cv, n_repeats)
-    X, y, classes = _check_cohort(X, y, "X", "y")
-    pos_label = _check_pos_label(pos_label, classes)
-    X_holdout, y_holdout = _check_holdout(X, X_holdout, y_holdout, classes)
+    grouped = groups is not None
+    check_cv_args(cv, within_cv, n_repeats, grouped)
+    X, y, classes = check_cohort(X, y, "X", "y")
+    groups = check_groups(groups, X)
+    pos_label = check_pos_label(pos_label, classes)
+    X_holdout, y_holdout = check_holdout(X, X_holdout, y_holdout, classes)
     has_holdout = X_holdout is not None
 
     rng = check_random_state(random_state)
     seeds = dict(zip(("splits", "models", "bootstrap"),
                      (int(s) for s in rng.randint(np.iinfo(np.int32).max, size=3))))
-    models = _named_estimators(estimators, seeds["models"])
+    models = named_estimators(estimators, seeds["models"])
     if estimators is not None:
         seeds["models"] = None  # the given models keep their own random_state
-    splits, k_per_repeat = _make_splits(cv, n_repeats, X, y, seeds["splits"], classes)
+    splits, k_per_repeat = make_splits(cv, n_repeats, X, y, seeds["splits"], classes, groups)
+    parts = {"cv": splits}
+    if grouped:
+        check_group_splits(splits, groups)
+        if within_cv is not None:
+            parts["within"], within_k = make_splits(within_cv, n_repeats, X, y,
+                                                    seeds["splits"], classes)
 
-    tasks = [(name, k, train, test) for name in models for k, (train, test) in enumerate(splits)]
+    tasks = [(name, part, k, train, test) for name in models
+             for part, part_splits in parts.items()
+             for k, (train, test) in enumerate(part_splits)]
     if has_holdout:
-        tasks += [(name, "holdout", None, None) for name in models]
+        tasks += [(name, "holdout", None, None, None) for name in models]
     outputs = Parallel(n_jobs=n_jobs, return_as="generator")(
         delayed(_fit_and_predict)(
-            models[name], X, y, train, test, pos_label, name, where,
-            X_holdout=X_holdout if where == "holdout" else None,
-            keep_model=return_details and where == "holdout",
+            models[name], X, y, train, test, pos_label,
+            f"model {name!r} failed on {_where_text(part, k)}",
+            X_holdout=X_holdout if part == "holdout" else None,
+            keep_model=return_details and part == "holdout",
         )
-        for name, where, train, test in tasks
+        for name, part, k, train, test in tasks
     )
     results = {}
-    for (name, where, _, _), out in zip(tasks, outputs):
-        results[name, where] = out
+    for (name, part, k, _, _), out in zip(tasks, outputs):
+        results[name, part, k] = out
         if verbose:
-            print(f"[benchmark] {name}: {_where_text(where, len(splits))} done "
-                  f"(fit {out['fit_time']:.1f} s)", file=sys.stderr, flush=True)
+            status = (f"fit {out['fit_time']:.1f} s" if out["error"] is None
+                      else f"failed: {out['error']}")
+            print(f"[benchmark] {name}: {_where_text(part, k, len(parts.get(part, ())))} "
+                  f"done ({status})", file=sys.stderr, flush=True)
+    _check_not_all_failed(tasks, results)
 
     y01 = (y == pos_label).astype(int)
-    cv_results, cv_predictions = _cv_tables(
-        models, splits, k_per_repeat, results, y01, names, X
-    )
-    table = _summarise(models, cv_results, names)
-    details = Bunch(cv_results=cv_results, cv_predictions=cv_predictions,
-                    holdout_predictions=None, holdout_bootstrap={}, estimators={},
-                    splits=splits, seeds=seeds, pos_label=pos_label, scoring=names)
+    sample_ids = X.index.to_numpy() if isinstance(X, pd.DataFrame) else np.arange(X.shape[0])
+    cv_results, cv_predictions, cv_flags = split_tables(
+        models, splits, k_per_repeat, results, "cv", y01, names, sample_ids, groups)
+    details = Bunch(cv_results=cv_results, cv_predictions=cv_predictions, group_results=None,
+                    cohorts=None, within_results=None, within_predictions=None,
+                    within_splits=None, holdout_predictions=None, holdout_bootstrap={},
+                    estimators={}, flags={}, splits=splits, seeds=seeds,
+                    class_counts={c: int(np.sum(y == c)) for c in classes},
+                    pos_label=pos_label, scoring=names)
+    within_flags = holdout_flags = cohort_names = None
+    if grouped:
+        details.group_results, cv_flags, cohort_names = group_tables(
+            models, splits, results, y01, names, groups)
+        details.cohorts = cohort_table(groups, y01)
+    if "within" in parts:
+        details.within_splits = parts["within"]
+        details.within_results, details.within_predictions, within_flags = split_tables(
+            models, parts["within"], within_k, results, "within", y01, names, sample_ids)
+    table = summarise(models, cv_results, names, details.group_results,
+                      details.within_results)
     if has_holdout:
-        holdout = _holdout_tables(models, results, y_holdout, X_holdout, pos_label, names,
-                                  n_bootstrap, confidence, seeds["bootstrap"])
+        holdout = holdout_tables(models, results, y_holdout, X_holdout, pos_label, names,
+                                 n_bootstrap, confidence, seeds["bootstrap"])
         table = table.merge(holdout.table, on="model", how="left")
+        holdout_flags = holdout.flags
         details.holdout_predictions = holdout.predictions
         details.holdout_bootstrap = holdout.bootstrap
-        details.estimators = {name: results[name, "holdout"]["model"] for name in models
-                              if results[name, "holdout"]["model"] is not None}
+        details.estimators = {name: results[name, "holdout", None]["model"] for name in models
+                              if results[name, "holdout", None]["model"] is not None}
+    details.flags = {name: _flag_texts(name, cv_flags, within_flags, holdout_flags,
+                                       cohort_names) for name in models}
+    table["flags"] = [_flags_cell(details.flags[name]) for name in models]
     return (table, details) if return_details else table
-
-
-# -- checks ---------------------------------------------------------------------------------
-
-def _check_cv_args(cv, n_repeats):
-    """What validate_params cannot say: how many folds, and repeats of an int cv only."""
-    if isinstance(cv, Integral) and cv < 2:
-        raise ValueError(f"cv must be at least 2 folds; got cv={cv}.")
-    if not isinstance(cv, Integral) and n_repeats != 1:
-        raise ValueError("n_repeats applies only when cv is an int; repeat your splitter instead.")
-
-
-def _check_cohort(X, y, x_name, y_name):
-    if X is None or y is None:
-        raise ValueError(f"benchmark needs both {x_name} and {y_name}.")
-    if not hasattr(X, "shape"):
-        X = np.asarray(X)
-    if len(X.shape) != 2:
-        raise ValueError(f"{x_name} must be 2-d (samples x features); got shape {X.shape}.")
-    warn_if_counts(X)
-    n_labels = y.shape[0] if hasattr(y, "shape") else len(y)
-    if n_labels != X.shape[0]:
-        raise ValueError(f"{x_name} has {X.shape[0]} samples but {y_name} has {n_labels} labels.")
-    if isinstance(X, pd.DataFrame) and isinstance(y, pd.Series | pd.DataFrame) and not (
-            y.index.equals(X.index)):
-        raise ValueError(
-            f"The index of {y_name} does not match the sample ids of {x_name} (in the same "
-            f"order); align them first, e.g. {y_name} = {y_name}.loc[{x_name}.index]."
-        )
-    y = np.asarray(y.to_numpy() if isinstance(y, pd.Series | pd.DataFrame) else y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y.ravel()
-    if y.ndim != 1:
-        raise ValueError(f"{y_name} must be 1-d; got shape {y.shape}.")
-    if pd.isna(y).any():
-        raise ValueError(f"{y_name} contains missing labels.")
-    classes = np.unique(y)
-    if classes.size != 2:
-        raise ValueError(
-            f"benchmark compares binary classifiers; {y_name} has {classes.size} "
-            f"class(es): {classes.tolist()[:10]}."
-        )
-    return X, y, classes
-
-
-def _check_pos_label(pos_label, classes):
-    if pos_label is None:
-        return classes[1]
-    if pos_label not in classes:
-        raise ValueError(f"pos_label={pos_label!r} is not one of the labels {classes.tolist()}.")
-    return pos_label
-
-
-def _check_holdout(X, X_holdout, y_holdout, classes):
-    if X_holdout is None and y_holdout is None:
-        return None, None
-    if X_holdout is None or y_holdout is None:
-        raise ValueError("Give both X_holdout and y_holdout, or neither.")
-    X_holdout, y_holdout, holdout_classes = _check_cohort(
-        X_holdout, y_holdout, "X_holdout", "y_holdout"
-    )
-    if set(holdout_classes) != set(classes):
-        raise ValueError(
-            f"y_holdout has labels {holdout_classes.tolist()} but y has {classes.tolist()}."
-        )
-    if isinstance(X, pd.DataFrame) and isinstance(X_holdout, pd.DataFrame):
-        missing = X.columns.difference(X_holdout.columns, sort=False)
-        extra = X_holdout.columns.difference(X.columns, sort=False)
-        if len(missing) or len(extra):
-            raise ValueError(
-                f"X_holdout's features differ from X's: {len(missing)} missing "
-                f"{list(missing[:10])}, {len(extra)} extra {list(extra[:10])}."
-            )
-        if not X_holdout.columns.equals(X.columns):
-            raise ValueError("X_holdout has X's features in another order; reorder its "
-                             "columns first, e.g. X_holdout = X_holdout[X.columns].")
-    if X_holdout.shape[1] != X.shape[1]:
-        raise ValueError(
-            f"X_holdout has {X_holdout.shape[1]} features but X has {X.shape[1]}."
-        )
-    return X_holdout, y_holdout
-
-
-def _named_estimators(estimators, seed):
-    if estimators is None:
-        from skgenecyt.model_selection._baselines import default_baselines
-        from skgenecyt.pipeline import make_genecytnet
-
-        return {"GeneCytNet": make_genecytnet(random_state=seed),
-                **default_baselines(random_state=seed)}
-    if isinstance(estimators, dict):
-        models = dict(estimators)
-    elif hasattr(estimators, "fit"):
-        raise TypeError(
-            "estimators must be a dict name -> estimator or a list of estimators; "
-            f"got a single {type(estimators).__name__}: wrap it in a list."
-        )
-    else:
-        models = {}
-        for est in estimators:
-            name, k = type(est).__name__, 2
-            while name in models:
-                name, k = f"{type(est).__name__}_{k}", k + 1
-            models[name] = est
-    if not models:
-        raise ValueError("estimators is empty: give at least one classifier.")
-    for name, est in models.items():
-        if not isinstance(name, str):
-            raise TypeError(f"Model names must be str; got {name!r}.")
-        if not hasattr(est, "fit") or not is_classifier(est):
-            raise TypeError(f"Model {name!r} ({type(est).__name__}) is not a classifier.")
-    return models
-
-
-def _make_splits(cv, n_repeats, X, y, seed, classes):
-    """The (train, test) index pairs, and how many make one repetition of the k-fold."""
-    k_per_repeat = None
-    if isinstance(cv, Integral):
-        k_per_repeat = int(cv)
-        smallest = min(int(np.sum(y == c)) for c in classes)
-        if smallest < cv:
-            raise ValueError(
-                f"cv={cv} folds need at least {cv} samples of each class; the smallest "
-                f"class has {smallest}. Use fewer folds."
-            )
-        cv = RepeatedStratifiedKFold(n_splits=cv, n_repeats=n_repeats, random_state=seed)
-    splits = list(cv.split(X, y)) if hasattr(cv, "split") else list(cv)
-    if not splits:
-        raise ValueError("cv produced no split.")
-    splits = [(np.asarray(train), np.asarray(test)) for train, test in splits]
-    return splits, k_per_repeat or len(splits)
 
 
 # -- one task ------------------------------------------------------------------------------
 
-def _fit_and_predict(estimator, X, y, train, test, pos_label, name, where, *,
-                     X_holdout=None, keep_model=False):
+def _fit_and_predict(estimator, X, y, train, test, pos_label, context, *, X_holdout=None,
+                     keep_model=False):
     """Fit a clone on the training rows; positive-class scores and labels on the test rows.
 
-    For the holdout task (``where == "holdout"``) it fits on all of X and
-    predicts ``X_holdout``.
+    For the holdout task (``train is None``) it fits on all of X and predicts
+    ``X_holdout``. A model's own parameter error is raised with ``context``
+    (it is the user's, and fails every split alike); any other error is
+    returned as text, with NaN scores and predictions, for the flags.
     """
-    if where == "holdout":
+    if train is None:
         X_fit, y_fit, X_test = X, y, X_holdout
     else:
         X_fit, y_fit = _safe_indexing(X, train), y[train]
@@ -344,12 +342,17 @@ def _fit_and_predict(estimator, X, y, train, test, pos_label, name, where, *,
         fit_time = time.perf_counter() - start
         start = time.perf_counter()
         y_score = _positive_scores(model, X_test, pos_label)
-        y_pred = np.asarray(model.predict(X_test)) == pos_label
+        y_pred = (np.asarray(model.predict(X_test)) == pos_label).astype(int)
         predict_time = time.perf_counter() - start
+    except InvalidParameterError as exc:
+        raise _ModelParameterError(f"{context}: {exc}") from exc
     except Exception as exc:
-        raise _with_context(exc, f"model {name!r} failed on {_where_text(where)}") from exc
+        missing = np.full(X_test.shape[0], np.nan)
+        return {"fit_time": np.nan, "predict_time": np.nan, "y_score": missing,
+                "y_pred": missing, "model": None, "error": error_text(exc),
+                "error_message": f"{context}: {exc}"}
     return {"fit_time": fit_time, "predict_time": predict_time, "y_score": y_score,
-            "y_pred": y_pred.astype(int), "model": model if keep_model else None}
+            "y_pred": y_pred, "model": model if keep_model else None, "error": None}
 
 
 def _positive_scores(model, X, pos_label):
@@ -369,78 +372,35 @@ class _ModelParameterError(ValueError, TypeError):
     """
 
 
-def _with_context(exc, context):
-    """The same exception type with ``context`` prefixed, or the original when impossible."""
-    kind = _ModelParameterError if isinstance(exc, InvalidParameterError) else type(exc)
-    try:
-        return kind(f"{context}: {exc}")
-    except Exception:
-        return exc
-
-
-def _where_text(where, n_splits=None):
-    if where == "holdout":
+def _where_text(part, k, n_splits=None):
+    if part == "holdout":
         return "the full training cohort (for the holdout)"
-    return f"split {where + 1}" + (f"/{n_splits}" if n_splits else "")
+    text = f"split {k + 1}" + (f"/{n_splits}" if n_splits else "")
+    return f"within-cohort {text}" if part == "within" else text
 
 
-# -- tables ------------------------------------------------------------------------------
-
-def _cv_tables(models, splits, k_per_repeat, results, y01, names, X):
-    rows, preds = [], []
-    sample_ids = X.index.to_numpy() if isinstance(X, pd.DataFrame) else np.arange(X.shape[0])
-    for name in models:
-        for k, (train, test) in enumerate(splits):
-            out = results[name, k]
-            scores = score_all(names, y01[test], out["y_score"], out["y_pred"])
-            rows.append({
-                "model": name, "split": k, "repeat": k // k_per_repeat,
-                "fold": k % k_per_repeat, "n_train": len(train), "n_test": len(test),
-                **{m: float(v[0]) for m, v in scores.items()},
-                "fit_time": out["fit_time"], "predict_time": out["predict_time"],
-            })
-            preds.append(pd.DataFrame({
-                "model": name, "split": k, "sample": sample_ids[test], "y_true": y01[test],
-                "y_score": out["y_score"], "y_pred": out["y_pred"],
-            }))
-    return pd.DataFrame(rows), pd.concat(preds, ignore_index=True)
+def _check_not_all_failed(tasks, results):
+    """Nothing to compare when every fit failed: raise the first error."""
+    failed = [results[name, part, k] for name, part, k, _, _ in tasks
+              if results[name, part, k]["error"] is not None]
+    if len(failed) == len(tasks):
+        raise ValueError(f"Every fit failed, so there is nothing to compare. The first: "
+                         f"{failed[0]['error_message']}")
 
 
-def _summarise(models, cv_results, names):
-    rows = []
-    for name in models:
-        part = cv_results[cv_results["model"] == name]
-        row = {"model": name, "n_splits": len(part)}
-        for m in names:
-            row[f"cv_{m}_mean"] = part[m].mean()
-            row[f"cv_{m}_sd"] = part[m].std(ddof=1) if len(part) > 1 else np.nan
-        row["fit_time_mean"] = part["fit_time"].mean()
-        row["fit_time_sd"] = part["fit_time"].std(ddof=1) if len(part) > 1 else np.nan
-        row["predict_time_mean"] = part["predict_time"].mean()
-        rows.append(row)
-    return pd.DataFrame(rows)
+def _flag_texts(name, cv_flags, within_flags, holdout_flags, cohort_names):
+    """A model's flags as texts, per part: ``{"cv": [...], "within": [...], "holdout": [...]}``."""
+    unit = "splits" if cohort_names is None else "held-out cohorts"
+    names = None if cohort_names is None else cohort_names[name]
+    return {
+        "cv": flag_summary(cv_flags[name], unit=unit, names=names),
+        "within": [] if within_flags is None else flag_summary(within_flags[name]),
+        "holdout": [] if holdout_flags is None or not holdout_flags[name]
+        else [holdout_flags[name]],
+    }
 
 
-def _holdout_tables(models, results, y_holdout, X_holdout, pos_label, names, n_bootstrap,
-                    confidence, seed):
-    y01 = (y_holdout == pos_label).astype(int)
-    index = X_holdout.index if isinstance(X_holdout, pd.DataFrame) else None
-    predictions = pd.DataFrame({"y_true": y01}, index=index)
-    W = bootstrap_weights(y01.size, n_bootstrap, np.random.default_rng(seed))
-    alpha = (1.0 - confidence) / 2.0
-    rows, bootstrap = [], {}
-    for name in models:
-        out = results[name, "holdout"]
-        predictions[name] = out["y_score"]
-        point = score_all(names, y01, out["y_score"], out["y_pred"])
-        boot = score_all(names, y01, out["y_score"], out["y_pred"], W)
-        bootstrap[name] = pd.DataFrame(boot)
-        row = {"model": name}
-        for m in names:
-            row[f"holdout_{m}"] = float(point[m][0])
-            row[f"holdout_{m}_ci_low"] = float(np.nanquantile(boot[m], alpha))
-            row[f"holdout_{m}_ci_high"] = float(np.nanquantile(boot[m], 1.0 - alpha))
-        row["holdout_fit_time"] = out["fit_time"]
-        row["holdout_predict_time"] = out["predict_time"]
-        rows.append(row)
-    return Bunch(table=pd.DataFrame(rows), predictions=predictions, bootstrap=bootstrap)
+def _flags_cell(texts):
+    """All of a model's flags in one table cell; empty when its results are clean."""
+    return "; ".join([*texts["cv"], *(f"within-cohort CV: {t}" for t in texts["within"]),
+                      *(f"holdout: {t}" for t in texts["holdout"])])

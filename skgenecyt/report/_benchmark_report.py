@@ -6,6 +6,7 @@ import os
 
 from skgenecyt._sklearn_compat import validate_params
 from skgenecyt.model_selection import benchmark, default_baselines
+from skgenecyt.report._benchmark_notes import benchmark_notes
 from skgenecyt.report._document import Paragraph
 from skgenecyt.report._results import estimator_params
 from skgenecyt.report._sections import benchmark_blocks, model_blocks
@@ -21,7 +22,7 @@ from skgenecyt.report._skeleton import Report
         "y_holdout": ["array-like", None],
         # Passed on to benchmark, which validates them (nested validation stays on,
         # and errors name benchmark_report).
-        **dict.fromkeys(("cv", "n_repeats", "n_bootstrap", "random_state", "n_jobs",
+        **dict.fromkeys(("groups", "cv", "n_repeats", "n_bootstrap", "random_state", "n_jobs",
                          "pos_label"), "no_validation"),
         "force": ["boolean"],
         "verbose": ["verbose"],
@@ -29,9 +30,9 @@ from skgenecyt.report._skeleton import Report
     },
     prefer_skip_nested_validation=False,
 )
-def benchmark_report(X, y, out, *, X_holdout=None, y_holdout=None, cv=5, n_repeats=1,
-                     n_bootstrap=1000, random_state=0, n_jobs=None, force=False, verbose=1,
-                     sources=None, pos_label=None):
+def benchmark_report(X, y, out, *, X_holdout=None, y_holdout=None, groups=None, cv=5,
+                     n_repeats=1, n_bootstrap=1000, random_state=0, n_jobs=None, force=False,
+                     verbose=1, sources=None, pos_label=None):
     """Compare GeneCytNet with the default baselines on a cohort and write a report.
 
     Runs :func:`~skgenecyt.benchmark` with GeneCytNet
@@ -44,6 +45,21 @@ def benchmark_report(X, y, out, *, X_holdout=None, y_holdout=None, cv=5, n_repea
     ``results.json`` into ``out``, atomically, as
     :func:`~skgenecyt.report.reproduce` does.
 
+    With ``groups`` (the cohort of every sample, at least two cohorts) each
+    cohort is held out in turn (leave-one-cohort-out): the report shows every
+    model's score on each held-out cohort (``group_results.csv``,
+    ``cohort_scores.png``) beside stratified ``cv``-fold cross-validation
+    over all samples (``within_results.csv``, ``cv_auc.png``), and warns
+    when the latter is more optimistic by more than the larger SD of the
+    two.
+
+    The report opens with notes, also in ``results.json`` (``notes``):
+    models whose results are flagged (constant scores, one class predicted,
+    failed fits; see :func:`~skgenecyt.benchmark`), and a small training
+    cohort: fewer than 100 samples, or fewer than 30 in the smaller class,
+    where cross-validation within the cohort is optimistic (the note points
+    to nested cross-validation for tuning and to holding studies out).
+
     Parameters
     ----------
     X, y : DataFrame and Series (or array-likes)
@@ -53,7 +69,13 @@ def benchmark_report(X, y, out, *, X_holdout=None, y_holdout=None, cv=5, n_repea
         Output folder; a folder that holds files is refused unless ``force``.
     X_holdout, y_holdout : default=None
         An independent cohort with the same genes.
-    cv, n_repeats, n_bootstrap, random_state, n_jobs
+    groups : array-like of shape (n_samples,), default=None
+        The cohort (study) of every sample, e.g. the ``groups`` of
+        :func:`~skgenecyt.combine_cohorts`.
+    cv : int, default=5
+        Folds of the stratified cross-validation (with ``groups``, over all
+        samples, beside leave-one-cohort-out).
+    n_repeats, n_bootstrap, random_state, n_jobs
         As in :func:`~skgenecyt.benchmark`.
     force : bool, default=False
         Overwrite the files this run writes in a non-empty ``out``.
@@ -76,18 +98,16 @@ def benchmark_report(X, y, out, *, X_holdout=None, y_holdout=None, cv=5, n_repea
         models = {"GeneCytNet": make_genecytnet(random_state=random_state),
                   **default_baselines(random_state=random_state)}
         with report.step(f"benchmark: {len(models)} models"):
+            split_args = ({"cv": cv} if groups is None
+                          else {"groups": groups, "within_cv": cv})
             table, details = benchmark(
-                models, X, y, X_holdout, y_holdout, cv=cv, n_repeats=n_repeats,
+                models, X, y, X_holdout, y_holdout, n_repeats=n_repeats,
                 n_bootstrap=n_bootstrap, pos_label=pos_label, random_state=random_state,
-                n_jobs=n_jobs, return_details=True, verbose=verbose,
+                n_jobs=n_jobs, return_details=True, verbose=verbose, **split_args,
             )
         with report.step("writing the report"):
-            holdout = "no holdout" if X_holdout is None else f"holdout of {len(X_holdout)} samples"
-            blocks = [Paragraph(
-                f"Training cohort of {X.shape[0]} samples and {X.shape[1]:,} features "
-                f"({holdout}); positive class {details.pos_label!r}. Stratified {cv}-fold "
-                f"cross-validation repeated {n_repeats} time(s), the same splits for every "
-                "model." + (f" Data: {sources}." if sources else ""))]
+            blocks = [Paragraph(_design(X, X_holdout, details, cv, n_repeats)
+                                + (f" Data: {sources}." if sources else ""))]
             blocks += benchmark_blocks(table, details, report.stage)
             blocks += model_blocks()
             results = report.results({
@@ -96,9 +116,30 @@ def benchmark_report(X, y, out, *, X_holdout=None, y_holdout=None, cv=5, n_repea
                 "data": {"n_samples": X.shape[0], "n_features": X.shape[1],
                          "n_holdout": None if X_holdout is None else len(X_holdout),
                          "pos_label": details.pos_label},
+                "notes": benchmark_notes(table, details),
                 "models": {name: estimator_params(m) for name, m in models.items()},
                 "benchmark": table, "cv_results": details.cv_results,
+                **({} if groups is None else {"cohorts": details.cohorts,
+                                              "group_results": details.group_results,
+                                              "within_results": details.within_results}),
                 "splits": [test for _, test in details.splits],
             })
             report.publish("GeneCytNet benchmark", blocks, results)
     return results
+
+
+def _design(X, X_holdout, details, cv, n_repeats):
+    """The first paragraph: the data and how they are split."""
+    holdout = "no holdout" if X_holdout is None else f"holdout of {len(X_holdout)} samples"
+    data = (f"{X.shape[0]} samples and {X.shape[1]:,} features ({holdout}); positive class "
+            f"{details.pos_label!r}.")
+    k_fold = (f"Stratified {cv}-fold cross-validation repeated {n_repeats} time(s), the same "
+              "splits for every model.")
+    if details.cohorts is None:
+        return f"Training cohort of {data} {k_fold}"
+    sizes = ", ".join(f"{r.cohort} ({r.n_samples} samples, RA share {r.ra_share:.2f})"
+                      for r in details.cohorts.itertuples())
+    return (f"Training data of {data} {len(details.cohorts)} cohorts: {sizes}. Each cohort "
+            f"is held out in turn (leave one cohort out), and stratified {cv}-fold "
+            f"cross-validation (repeated {n_repeats} time(s)) runs over all samples, cohorts "
+            "mixed; every model gets the same splits.")

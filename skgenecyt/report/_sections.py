@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from skgenecyt.plotting import plot_cv_scores, plot_roc_curves
+from skgenecyt.plotting import plot_cohort_scores, plot_cv_scores, plot_roc_curves
+from skgenecyt.report._benchmark_notes import benchmark_notes
 from skgenecyt.report._document import Bullets, Heading, Image, Paragraph
-from skgenecyt.report._tables import cv_table, holdout_table
+from skgenecyt.report._tables import cv_table, held_out_cohorts_table, holdout_table
 
 #: The file of each figure of a perturbation summary.
 SUMMARY_FIGURE_FILES = {"forest": "perturbation_effects.png",
@@ -12,13 +13,37 @@ SUMMARY_FIGURE_FILES = {"forest": "perturbation_effects.png",
 
 
 def benchmark_blocks(table, details, stage, *, confidence=0.95, cv_reference=None):
-    """Report blocks of a benchmark; writes its tables and figures into ``stage``."""
+    """Report blocks of a benchmark; writes its tables and figures into ``stage``.
+
+    Without cohorts (``groups``): the notes, the cross-validation table and
+    figure, the holdout. With cohorts: the held-out cohorts (a table per
+    model and one per cohort, a figure), then cross-validation within the
+    cohorts, then the holdout.
+    """
     scoring = list(details.scoring)
+    flags = {part: {name: texts[part] for name, texts in details.flags.items()}
+             for part in ("cv", "within", "holdout")}
     stage.write_text("benchmark.csv", table.to_csv(index=False))
     stage.write_text("cv_results.csv", details.cv_results.to_csv(index=False))
-    blocks = [Heading("Cross-validation on the training cohort"), cv_table(table, scoring)]
-    if "roc_auc" in scoring:
-        fig = plot_cv_scores(details.cv_results, "roc_auc", reference=cv_reference,
+    notes = benchmark_notes(table, details)
+    blocks = []
+    if details.group_results is not None:
+        blocks += _held_out_cohort_blocks(table, details, stage, flags, notes)
+        split_scores = details.within_results
+        if split_scores is not None:
+            stage.write_text("within_results.csv", split_scores.to_csv(index=False))
+            blocks += [Heading("Cross-validation within the cohorts"), cv_table(
+                table, scoring, flags["within"], prefix="within", label="Within-cohort CV",
+                times=False, caption=f"Stratified cross-validation over all samples, cohorts "
+                f"mixed: mean ± SD over {int(table['within_n_splits'].iloc[0])} splits, "
+                "identical for every model.")]
+    else:
+        split_scores = details.cv_results
+        blocks += [Heading("Cross-validation on the training cohort")]
+        blocks += [Bullets(notes)] if notes else []
+        blocks.append(cv_table(table, scoring, flags["cv"]))
+    if split_scores is not None and "roc_auc" in scoring:
+        fig = plot_cv_scores(split_scores, "roc_auc", reference=cv_reference,
                              title="Cross-validated ROC AUC per model")
         png = stage.write_figure("cv_auc.png", fig)
         blocks.append(Image("cv_auc.png", "Cross-validated ROC AUC: one dot per split, "
@@ -27,13 +52,43 @@ def benchmark_blocks(table, details, stage, *, confidence=0.95, cv_reference=Non
         stage.write_text("holdout_predictions.csv",
                          details.holdout_predictions.to_csv(index_label="sample"))
         blocks += [Heading("Independent holdout cohort"),
-                   holdout_table(table, scoring, confidence)]
-        fig = plot_roc_curves(details.holdout_predictions, title="ROC curves on the holdout")
-        png = stage.write_figure("roc_holdout.png", fig)
-        blocks.append(Image("roc_holdout.png", "ROC curves of every model on the holdout, "
-                                               "AUC in the legend.", png))
+                   holdout_table(table, scoring, confidence, flags["holdout"])]
+        scored = details.holdout_predictions.dropna(axis=1, how="all")  # failed fits
+        if scored.shape[1] > 1:
+            fig = plot_roc_curves(scored, title="ROC curves on the holdout")
+            png = stage.write_figure("roc_holdout.png", fig)
+            blocks.append(Image("roc_holdout.png", "ROC curves of every model on the "
+                                                   "holdout, AUC in the legend.", png))
     else:
         blocks.append(Paragraph("No holdout cohort was given: only cross-validated results."))
+    return blocks
+
+
+def _held_out_cohort_blocks(table, details, stage, flags, notes):
+    scoring = list(details.scoring)
+    stage.write_text("group_results.csv", details.group_results.to_csv(index=False))
+    n_cohorts = len(details.cohorts)
+    blocks = [
+        Heading("Held-out cohorts"),
+        Paragraph(f"Each of the {n_cohorts} cohorts is held out in turn: every model is "
+                  "fitted on the other cohorts and scored on the held-out cohort alone. This "
+                  "is how a model does on a study it has not seen; cross-validation within "
+                  "the cohorts (below) shares laboratories, platforms and patients between "
+                  "training and test rows."),
+    ]
+    blocks += [Bullets(notes)] if notes else []
+    blocks.append(cv_table(table, scoring, flags["cv"], label="Held-out cohort",
+                           caption=f"Mean ± SD over the {n_cohorts} held-out cohorts, each "
+                                   "scored on its own; identical splits for every model."))
+    metric = "roc_auc" if "roc_auc" in scoring else scoring[0]
+    blocks.append(held_out_cohorts_table(details.group_results, details.cohorts, metric))
+    fig = plot_cohort_scores(details.group_results, metric,
+                             within_results=details.within_results,
+                             title="Scores on held-out cohorts")
+    png = stage.write_figure("cohort_scores.png", fig)
+    blocks.append(Image("cohort_scores.png", "Score of every model on each held-out cohort "
+                        "(one marker per cohort), the mean ± SD over cohorts (black) and, "
+                        "when run, cross-validation within the cohorts (grey, open).", png))
     return blocks
 
 
