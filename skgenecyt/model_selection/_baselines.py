@@ -93,20 +93,21 @@ def default_baselines(random_state=None, *, n_jobs=None, boosting=True, normaliz
     training rows; the last column is the default synthetic cohort, 360
     samples, whose 5-fold cross-validation fits on 288):
 
-    ==========================  ==================================  ======  ======  ===========
-    Setting                     Rule                                n = 16  n = 60  n = 288/360
-    ==========================  ==================================  ======  ======  ===========
-    Inner CV folds (logistic    ``min(5, smallest class)``, at      <= 5    5       5
-    regression's ``C``, SVM     least 2
-    temperature)
-    Genes for SVM and boosting  10 per training row, at most 1,000  160     600     1,000
-    Genes for logistic          50 per training row (every gene     800     3,000   14,400/all
-    regression                  from 300 rows on 15,000 genes)
-    Smallest boosted leaf       8 % of the rows, from 2 to 20       2       5       20
-    Class weights (logistic     balanced, at every size             --      --      --
-    regression, SVM, forest)
-    SVM probabilities           temperature scaling, at every size  --      --      --
-    ==========================  ==================================  ======  ======  ===========
+    ====================  ======================================  ====  =====  ==========
+    Setting               Rule                                    n=16  n=60   n=288/360
+    ====================  ======================================  ====  =====  ==========
+    Inner CV folds        ``min(5, smallest class)``, at least 2  <= 5  5      5
+    Genes, SVM, boosting  10 per training row, at most 1,000      160   600    1,000
+    Genes, logistic       50 per training row (all 15,000 genes   800   3,000  14,400/all
+                          from 300 rows on)
+    Boosted leaf          8 % of the rows, from 2 to 20           2     5      20
+    Class weights         balanced (logistic regression, SVM,     --    --     --
+                          forest), at every size
+    SVM probabilities     temperature scaling, at every size      --    --     --
+    ====================  ======================================  ====  =====  ==========
+
+    The inner folds choose the logistic regression's ``C`` and fit the
+    SVM's temperature.
 
     The class weights put the 0.5 threshold between the classes whatever
     the cohort's share of patients, so a heavily penalised model does not
