@@ -41,21 +41,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
-import subprocess
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _provenance import provenance
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.metrics import accuracy_score, roc_auc_score
 from sklearn.model_selection import LeaveOneGroupOut
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-import skgenecyt
 from skgenecyt import default_baselines, make_genecytnet, make_ra_studies
 
 METHODS = ("none", "quantile", "median", "study_centred")
@@ -169,15 +167,6 @@ def perturbation_check():
     return both
 
 
-def _commit():
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, check=True, cwd=Path(skgenecyt.__file__).parent
-                              ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="JSON lines file to append results to")
@@ -191,8 +180,7 @@ def main():
     if args.summary:
         print(summary(args.summary).to_string())
         return
-    print(f"skgenecyt {skgenecyt.__version__} ({_commit()}) on {platform.node()}, "
-          f"{time.strftime('%Y-%m-%d')}", flush=True)
+    print(json.dumps(provenance()), flush=True)
     if args.out:
         run(args.out, args.models, args.methods, args.seeds)
         print(summary(args.out).to_string())

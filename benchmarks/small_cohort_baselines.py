@@ -27,19 +27,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
-import subprocess
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _provenance import provenance
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_validate
 
-import skgenecyt
 from skgenecyt import default_baselines, make_ra_cohort
 
 
@@ -90,15 +88,6 @@ def default_cohort():
     return rows
 
 
-def _commit():
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, check=True, cwd=Path(skgenecyt.__file__).parent
-                              ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", default=["12:8"],
@@ -109,8 +98,7 @@ def main():
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     args = parser.parse_args()
 
-    result = dict(package=skgenecyt.__file__, commit=_commit(), machine=platform.node(),
-                  started=time.strftime("%Y-%m-%d %H:%M"))
+    result = provenance()
     small = pd.DataFrame(small_cohorts(args.sizes, args.seeds))
     result["small"] = small.to_dict("records")
     if not args.skip_default:
