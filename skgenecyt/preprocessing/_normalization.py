@@ -151,6 +151,8 @@ class QuantileNormalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def _validate(self, X, *, reset):
         check_frame(X, type(self).__name__)
-        X = validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite=False)
+        # A reference distribution needs two samples at least, as a model does.
+        X = validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite=False,
+                          ensure_min_samples=2 if reset else 1)
         check_finite_input(self, X)
         return X
