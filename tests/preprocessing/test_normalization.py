@@ -29,9 +29,24 @@ def test_reference_is_the_mean_of_the_sorted_training_samples():
 
 
 def test_tied_values_share_the_mean_of_their_reference_values():
-    normalizer = QuantileNormalizer(min_genes=4).fit([[0.0, 1.0, 2.0, 10.0]])
+    normalizer = QuantileNormalizer(min_genes=4).fit([[0.0, 1.0, 2.0, 10.0], [0.0, 1.0, 2.0, 10.0]])
     out = normalizer.transform([[5.0, 5.0, 5.0, 9.0], [3.0, 1.0, 3.0, 0.0]])
     np.testing.assert_allclose(out, [[1.0, 1.0, 1.0, 10.0], [6.0, 1.0, 6.0, 0.0]])
+
+
+def test_matches_ranking_each_sample_with_ties_averaged():
+    """The blockwise sort gives what ranking each row (ties averaged) and looking up gives."""
+    rng = np.random.default_rng(1)
+    X = np.round(rng.normal(size=(150, 120)), 1)  # many ties, more rows than one block
+    normalizer = QuantileNormalizer().fit(rng.normal(size=(10, 120)))
+    reference = normalizer.reference_
+    expected = np.empty_like(X)
+    for i, row in enumerate(X):
+        for value in np.unique(row):
+            tied = row == value
+            first = int((row < value).sum())
+            expected[i, tied] = reference[first:first + tied.sum()].mean()
+    np.testing.assert_allclose(normalizer.transform(X), expected, rtol=0, atol=1e-12)
 
 
 def test_a_monotone_distortion_of_a_whole_sample_is_undone(cohort):
