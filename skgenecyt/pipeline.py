@@ -10,7 +10,7 @@ from sklearn.preprocessing import StandardScaler
 from skgenecyt._sklearn_compat import validate_params
 from skgenecyt.decomposition import VAETransformer
 from skgenecyt.graph import GATClassifier
-from skgenecyt.preprocessing import ExpressionValidator, anova_f
+from skgenecyt.preprocessing import ExpressionValidator, QuantileNormalizer, anova_f
 
 #: Genes kept by the default in-fold ANOVA selection in front of the VAE.
 DEFAULT_N_GENES = 100
@@ -19,11 +19,12 @@ DEFAULT_N_GENES = 100
 DEFAULT_N_COMPONENTS = 8
 
 
-@validate_params({"random_state": ["random_state"]}, prefer_skip_nested_validation=True)
-def make_genecytnet(random_state=None, **params):
+@validate_params({"random_state": ["random_state"], "normalize": ["boolean"]},
+                 prefer_skip_nested_validation=True)
+def make_genecytnet(random_state=None, *, normalize=False, **params):
     """Build GeneCytNet: gene selection, scaling, a VAE and a graph attention classifier.
 
-    The pipeline has five named steps:
+    The pipeline has five named steps (six with ``normalize=True``):
 
     ``check``
         :class:`~skgenecyt.preprocessing.ExpressionValidator`: stops text
@@ -31,6 +32,12 @@ def make_genecytnet(random_state=None, **params):
         messages that name the genes, and warns when the values look like raw
         counts instead of log-scale expression. It passes the values on
         unchanged.
+    ``normalize`` (only with ``normalize=True``)
+        :class:`~skgenecyt.preprocessing.QuantileNormalizer`: every sample's
+        expression distribution is mapped onto a reference learned from the
+        training rows, one sample at a time, so that a model fitted on one
+        study can score another study measured on a different scale (see
+        :ref:`cross_study`).
     ``select``
         :class:`~sklearn.feature_selection.SelectKBest` with the ANOVA F
         statistic (:func:`~skgenecyt.preprocessing.anova_f`), keeping the
@@ -69,6 +76,10 @@ def make_genecytnet(random_state=None, **params):
         Seeds every step that has randomness (the VAE and the GAT). An int is
         passed to both as is; a RandomState instance is turned into one int
         per step, so the returned pipeline is reproducible on its own.
+    normalize : bool, default=False
+        Whether to add the ``normalize`` step after ``check``, for a model
+        that will score cohorts other than the one it is trained on. False
+        gives the five steps above, unchanged.
     **params
         Step parameters by their pipeline names, as ``GridSearchCV`` uses
         them, e.g. ``vae__n_components=16``, ``gat__heads=2``,
@@ -94,6 +105,8 @@ def make_genecytnet(random_state=None, **params):
     ['check', 'select', 'scale', 'vae', 'gat']
     >>> model.get_params()["vae__n_components"], model.get_params()["gat__random_state"]
     (8, 0)
+    >>> list(make_genecytnet(normalize=True).named_steps)
+    ['check', 'normalize', 'select', 'scale', 'vae', 'gat']
     """
     if isinstance(random_state, np.random.RandomState):
         vae_seed, gat_seed = (int(s) for s in random_state.randint(np.iinfo(np.int32).max, size=2))
@@ -101,6 +114,7 @@ def make_genecytnet(random_state=None, **params):
         vae_seed = gat_seed = random_state
     pipeline = Pipeline([
         ("check", ExpressionValidator()),
+        *([("normalize", QuantileNormalizer())] if normalize else []),
         ("select", SelectKBest(anova_f, k=DEFAULT_N_GENES)),
         ("scale", StandardScaler()),
         ("vae", VAETransformer(n_components=DEFAULT_N_COMPONENTS, random_state=vae_seed)),

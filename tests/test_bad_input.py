@@ -32,6 +32,7 @@ from skgenecyt import (
     ExpressionValidator,
     GATClassifier,
     LowCoverageWarning,
+    QuantileNormalizer,
     RawCountsWarning,
     VAETransformer,
     benchmark,
@@ -83,6 +84,7 @@ def _estimators():
             lambda: CytokinePerturbation(module="M", modules=MODULES), False
         ),
         "ExpressionValidator": (ExpressionValidator, False),
+        "QuantileNormalizer": (lambda: QuantileNormalizer(min_genes=5), False),
     }
 
 
@@ -200,6 +202,9 @@ def _estimator_cases():
              r"values beyond the float32 range.*'G0' \(\d+ beyond float32\)"),
         # Finite in float32, yet far enough from the training scale that
         # standardising overflows.
+        Case("QuantileNormalizer-fit-too-few-genes",
+             lambda: QuantileNormalizer().fit(X), ValueError,
+             r"at least min_genes=100 of them; X has 10 feature\(s\)"),
         Case("GATClassifier-predict-overflows-after-standardising",
              lambda: GATClassifier(**GAT).fit(X * 1e-3, Y).predict_proba(
                  _with(X * 1e-3, G0=1e38)), ValueError,

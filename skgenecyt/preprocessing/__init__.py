@@ -1,6 +1,7 @@
-"""Preprocessing: checks on expression input and in-fold gene selection scores."""
+"""Preprocessing: input checks, cross-cohort normalisation and in-fold gene selection."""
 
-from ._selection import anova_f
+from ._normalization import QuantileNormalizer
+from ._selection import SelectKPerSample, anova_f
 from ._validator import ExpressionValidator
 
-__all__ = ["ExpressionValidator", "anova_f"]
+__all__ = ["ExpressionValidator", "QuantileNormalizer", "SelectKPerSample", "anova_f"]
