@@ -66,9 +66,9 @@ SECTIONS = (
     ),
     (
         "skgenecyt.preprocessing",
-        "Input checks",
-        "The checks an expression matrix passes on its way into a model, as a "
-        "pipeline step.",
+        "Input checks, normalisation and gene selection",
+        "Pipeline steps for expression matrices: the checks on their way into a "
+        "model, per-sample normalisation across studies and in-fold gene selection.",
     ),
     (
         "skgenecyt.persistence",

@@ -33,7 +33,13 @@ from .datasets import (
 from .decomposition import VAETransformer
 from .graph import FeatureGraph, GATClassifier, coexpression_graph, complete_graph, prior_graph
 from .inspection import attention_table, node_importance
-from .model_selection import benchmark, default_baselines
+from .model_selection import (
+    AdaptiveStratifiedKFold,
+    LeafScaledGradientBoosting,
+    TemperatureCalibratedClassifier,
+    benchmark,
+    default_baselines,
+)
 from .persistence import ModelVersionWarning, load_model, save_model
 from .perturbation import (
     CytokinePerturbation,
@@ -45,20 +51,31 @@ from .perturbation import (
 )
 from .pipeline import make_genecytnet
 from .plotting import plot_dose_response, plot_perturbation_effects
-from .preprocessing import ExpressionValidator, GeneSetScores, anova_f
+from .preprocessing import (
+    ExpressionValidator,
+    GeneSetScores,
+    QuantileNormalizer,
+    SelectKPerSample,
+    anova_f,
+)
 from .report import perturbation_summary
 
 __all__ = [
+    "AdaptiveStratifiedKFold",
     "CohortWarning",
     "CytokinePerturbation",
     "ExpressionValidator",
     "FeatureGraph",
     "GATClassifier",
     "GeneSetScores",
+    "LeafScaledGradientBoosting",
     "LowCoverageWarning",
     "ModelVersionWarning",
     "ModuleNotUsedWarning",
+    "QuantileNormalizer",
     "RawCountsWarning",
+    "SelectKPerSample",
+    "TemperatureCalibratedClassifier",
     "VAETransformer",
     "__version__",
     "anova_f",

@@ -31,9 +31,10 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping, PrintLog
 from skorch.dataset import ValidSplit
 
-from skgenecyt._sklearn_compat import Interval
+from skgenecyt._sklearn_compat import Interval, StrOptions
 
 __all__ = [
+    "MIN_VALIDATION_ROWS",
     "RowBatches",
     "TorchEstimatorMixin",
     "seed_from_random_state",
@@ -47,13 +48,19 @@ TRAINING_PARAMETER_CONSTRAINTS = {
     "batch_size": [Interval(Integral, 1, None, closed="left")],
     "lr": [Interval(Real, 0, None, closed="neither")],
     "weight_decay": [Interval(Real, 0, None, closed="left")],
-    "early_stopping": ["boolean"],
+    "early_stopping": ["boolean", StrOptions({"auto"})],
     "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
     "patience": [Interval(Integral, 1, None, closed="left")],
     "device": [str],
     "random_state": ["random_state"],
     "verbose": ["verbose"],
 }
+
+
+#: Fewest validation rows for which ``early_stopping="auto"`` stops early. A
+#: validation loss over a handful of rows picks the stopping epoch by chance
+#: (with 20 samples and validation_fraction=0.1 it would be 2 rows).
+MIN_VALIDATION_ROWS = 20
 
 
 def seed_from_random_state(random_state) -> int:
@@ -267,7 +274,11 @@ class TorchEstimatorMixin:
     ``TRAINING_PARAMETER_CONSTRAINTS``) in ``__init__`` and call
     :meth:`_train_net` from ``fit``. The trained net is stored by the caller
     on ``net_``; :meth:`_forward` runs it in evaluation mode, in batches.
+    Subclasses set ``_small_data_epochs``, the epochs trained when
+    ``early_stopping="auto"`` finds too few rows to stop early.
     """
+
+    _small_data_epochs = 100
 
     def _train_net(self, module, criterion, X, y, *, stratify=False, module_params=None,
                    criterion_params=None, callbacks=(), num_threads=None):
@@ -291,7 +302,11 @@ class TorchEstimatorMixin:
         X = np.ascontiguousarray(X, dtype=np.float32)
         train_split = None
         callbacks = list(callbacks)
-        if self.early_stopping:
+        self.early_stopping_ = self._stops_early(X.shape[0])
+        max_epochs = self.max_epochs
+        if self.early_stopping == "auto" and not self.early_stopping_:
+            max_epochs = min(self.max_epochs, self._small_data_epochs)
+        if self.early_stopping_:
             train_split = _validation_split(
                 X.shape[0], y, self.validation_fraction, stratify, seed
             )
@@ -311,7 +326,7 @@ class TorchEstimatorMixin:
             optimizer__weight_decay=self.weight_decay,
             **_fused_optimizer(self.device),
             lr=self.lr,
-            max_epochs=self.max_epochs,
+            max_epochs=max_epochs,
             batch_size=self.batch_size,
             iterator_train=RowBatches,
             iterator_train__shuffle=True,
@@ -331,6 +346,17 @@ class TorchEstimatorMixin:
         # without it (before 2.4, on the CPU) refuse to build their optimiser.
         vars(net).pop("optimizer__fused", None)
         return net
+
+    def _stops_early(self, n_samples):
+        """Whether training on ``n_samples`` rows stops early (``early_stopping="auto"``).
+
+        ``"auto"`` stops early when the validation split holds at least
+        ``MIN_VALIDATION_ROWS`` rows; below that it trains a fixed budget of
+        ``min(max_epochs, _small_data_epochs)`` epochs on every row.
+        """
+        if self.early_stopping != "auto":
+            return bool(self.early_stopping)
+        return math.floor(self.validation_fraction * n_samples) >= MIN_VALIDATION_ROWS
 
     def _check_device(self):
         try:

@@ -12,7 +12,12 @@ from sklearn.preprocessing import StandardScaler
 from skgenecyt._sklearn_compat import validate_params
 from skgenecyt.decomposition import VAETransformer
 from skgenecyt.graph import GATClassifier
-from skgenecyt.preprocessing import ExpressionValidator, GeneSetScores, anova_f
+from skgenecyt.preprocessing import (
+    ExpressionValidator,
+    GeneSetScores,
+    QuantileNormalizer,
+    anova_f,
+)
 
 #: Genes kept by the default in-fold ANOVA selection in front of the VAE.
 DEFAULT_N_GENES = 100
@@ -26,13 +31,17 @@ LATENT_STEPS = ("select", "scale", "vae")
 
 
 @validate_params(
-    {"random_state": ["random_state"], "gene_sets": [None, dict, str, os.PathLike]},
+    {
+        "random_state": ["random_state"],
+        "normalize": ["boolean"],
+        "gene_sets": [None, dict, str, os.PathLike],
+    },
     prefer_skip_nested_validation=True,
 )
-def make_genecytnet(random_state=None, gene_sets=None, **params):
+def make_genecytnet(random_state=None, *, normalize=False, gene_sets=None, **params):
     """Build GeneCytNet: gene selection, scaling, a VAE and a graph attention classifier.
 
-    The pipeline has five named steps:
+    The pipeline has five named steps (six with ``normalize=True``):
 
     ``check``
         :class:`~skgenecyt.preprocessing.ExpressionValidator`: stops text
@@ -40,6 +49,12 @@ def make_genecytnet(random_state=None, gene_sets=None, **params):
         messages that name the genes, and warns when the values look like raw
         counts instead of log-scale expression. It passes the values on
         unchanged.
+    ``normalize`` (only with ``normalize=True``)
+        :class:`~skgenecyt.preprocessing.QuantileNormalizer`: every sample's
+        expression distribution is mapped onto a reference learned from the
+        training rows, one sample at a time, so that a model fitted on one
+        study can score another study measured on a different scale (see
+        :ref:`cross_study`).
     ``select``
         :class:`~sklearn.feature_selection.SelectKBest` with the ANOVA F
         statistic (:func:`~skgenecyt.preprocessing.anova_f`), keeping the
@@ -78,6 +93,10 @@ def make_genecytnet(random_state=None, gene_sets=None, **params):
         Seeds every step that has randomness (the VAE and the GAT). An int is
         passed to both as is; a RandomState instance is turned into one int
         per step, so the returned pipeline is reproducible on its own.
+    normalize : bool, default=False
+        Whether to add the ``normalize`` step after ``check``, for a model
+        that will score cohorts other than the one it is trained on. False
+        gives the five steps above, unchanged.
     **params
         Step parameters by their pipeline names, as ``GridSearchCV`` uses
         them, e.g. ``vae__n_components=16``, ``gat__heads=2``,
@@ -103,6 +122,8 @@ def make_genecytnet(random_state=None, gene_sets=None, **params):
     ['check', 'select', 'scale', 'vae', 'gat']
     >>> model.get_params()["vae__n_components"], model.get_params()["gat__random_state"]
     (8, 0)
+    >>> list(make_genecytnet(normalize=True).named_steps)
+    ['check', 'normalize', 'select', 'scale', 'vae', 'gat']
     """
     if isinstance(random_state, np.random.RandomState):
         vae_seed, gat_seed = (int(s) for s in random_state.randint(np.iinfo(np.int32).max, size=2))
@@ -113,23 +134,31 @@ def make_genecytnet(random_state=None, gene_sets=None, **params):
         ("scale", StandardScaler()),
         ("vae", VAETransformer(n_components=DEFAULT_N_COMPONENTS, random_state=vae_seed)),
     ]
+    front = [
+        ("check", ExpressionValidator()),
+        *([("normalize", QuantileNormalizer())] if normalize else []),
+    ]
     if gene_sets is None:
-        pipeline = Pipeline([
-            ("check", ExpressionValidator()),
-            *latent,
-            ("gat", GATClassifier(random_state=gat_seed)),
-        ])
+        steps = [*front, *latent]
     else:
-        pipeline = Pipeline([
-            # Gene names flow on to the scores; the scores' names become the GAT's node names.
-            ("check", ExpressionValidator().set_output(transform="pandas")),
-            ("features", GeneSetScores(gene_sets, latent=Pipeline(latent))
-             .set_output(transform="pandas")),
-            ("gat", GATClassifier(random_state=gat_seed)),
-        ])
+        steps = _guided_steps(front, latent, gene_sets)
         params = {_guided_name(name): value for name, value in params.items()}
+    pipeline = Pipeline([*steps, ("gat", GATClassifier(random_state=gat_seed))])
     _set_step_params(pipeline, params)
     return pipeline
+
+
+def _guided_steps(front, latent, gene_sets):
+    """The steps before the GAT in a model guided by gene sets.
+
+    Gene names flow (as pandas) from ``check`` to the scores, and the scores'
+    names (latent factors, then sets) become the GAT's node names.
+    """
+    return [
+        *((name, step.set_output(transform="pandas")) for name, step in front),
+        ("features", GeneSetScores(gene_sets, latent=Pipeline(latent))
+         .set_output(transform="pandas")),
+    ]
 
 
 def _guided_name(name):

@@ -32,6 +32,7 @@ from skgenecyt import (
     ExpressionValidator,
     GATClassifier,
     LowCoverageWarning,
+    QuantileNormalizer,
     RawCountsWarning,
     VAETransformer,
     benchmark,
@@ -83,6 +84,7 @@ def _estimators():
             lambda: CytokinePerturbation(module="M", modules=MODULES), False
         ),
         "ExpressionValidator": (ExpressionValidator, False),
+        "QuantileNormalizer": (lambda: QuantileNormalizer(min_genes=5), False),
     }
 
 
@@ -200,6 +202,9 @@ def _estimator_cases():
              r"values beyond the float32 range.*'G0' \(\d+ beyond float32\)"),
         # Finite in float32, yet far enough from the training scale that
         # standardising overflows.
+        Case("QuantileNormalizer-fit-too-few-genes",
+             lambda: QuantileNormalizer().fit(X), ValueError,
+             r"at least min_genes=100 of them; X has 10 feature\(s\)"),
         Case("GATClassifier-predict-overflows-after-standardising",
              lambda: GATClassifier(**GAT).fit(X * 1e-3, Y).predict_proba(
                  _with(X * 1e-3, G0=1e38)), ValueError,
@@ -304,10 +309,10 @@ def test_a_gpu_number_beyond_the_machines_gpus_is_named(monkeypatch):
 
 SMALL_DATA_CASES = [
     Case("GATClassifier-2-samples-validation-split",
-         lambda: GATClassifier(**GAT).fit(X.iloc[[0, 23]], Y[[0, 23]]),
+         lambda: GATClassifier(**GAT, early_stopping=True).fit(X.iloc[[0, 23]], Y[[0, 23]]),
          ValueError, r"Too few samples for the validation split: 2 sample"),
     Case("VAETransformer-2-samples-validation-split",
-         lambda: VAETransformer(**VAE).fit(X.iloc[:2]),
+         lambda: VAETransformer(**VAE, early_stopping=True).fit(X.iloc[:2]),
          ValueError, r"Too few samples for the validation split: 2 sample"),
     Case("benchmark-cv-larger-than-class",
          lambda: benchmark({"lr": LogisticRegression()}, X.iloc[8:16], Y[8:16], cv=5),
@@ -665,14 +670,23 @@ TINY_Y = np.repeat([0, 1], 4)
 
 
 @pytest.mark.parametrize("name", ["GATClassifier", "make_genecytnet"])
-def test_tiny_data_trains_and_predicts_with_a_warning(name):
-    """8 samples, 4 per class: one validation sample cannot hold both classes."""
+def test_tiny_data_trains_and_predicts_quietly_by_default(name):
+    """8 samples: early_stopping="auto" trains a fixed budget instead of a 1-row split."""
     model = _estimators()[name][0]()
-    with pytest.warns(UserWarning, match=r"validation split \(1 of 8 samples\) cannot hold"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
         model.fit(TINY, TINY_Y)
     proba = model.predict_proba(TINY)
     assert proba.shape == (8, 2)
     assert np.isfinite(proba).all()
+
+
+def test_tiny_data_with_forced_early_stopping_warns():
+    """8 samples, 4 per class: one validation sample cannot hold both classes."""
+    model = GATClassifier(**GAT, early_stopping=True)
+    with pytest.warns(UserWarning, match=r"validation split \(1 of 8 samples\) cannot hold"):
+        model.fit(TINY, TINY_Y)
+    assert np.isfinite(model.predict_proba(TINY)).all()
 
 
 def test_tiny_data_trains_the_vae():

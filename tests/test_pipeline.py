@@ -6,10 +6,23 @@ import warnings
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
+from sklearn.model_selection import (
+    GridSearchCV,
+    LeaveOneGroupOut,
+    StratifiedKFold,
+    cross_val_score,
+)
 from sklearn.pipeline import Pipeline
 
-from skgenecyt import benchmark, make_genecytnet, make_ra_cohort
+from skgenecyt import (
+    QuantileNormalizer,
+    benchmark,
+    load_model,
+    make_genecytnet,
+    make_ra_cohort,
+    make_ra_studies,
+    save_model,
+)
 
 #: Tiny settings so that a fit takes a fraction of a second.
 TINY = {"select__k": 40, "vae__n_components": 4, "vae__hidden_layer_sizes": (16,),
@@ -102,3 +115,39 @@ def test_benchmark_defaults_compare_genecytnet_with_the_baselines(data):
     assert table["model"].tolist() == ["GeneCytNet", "logistic_regression", "svm_rbf",
                                        "random_forest", "gradient_boosting"]
     assert table["cv_roc_auc_mean"].between(0, 1).all()
+
+
+# -- normalize=True: the model of one study scores another ---------------------------------------
+
+def test_normalize_adds_one_step_after_check():
+    model = make_genecytnet(random_state=0, normalize=True, normalize__min_genes=50)
+    assert list(model.named_steps) == ["check", "normalize", "select", "scale", "vae", "gat"]
+    assert isinstance(model.named_steps["normalize"], QuantileNormalizer)
+    assert model.get_params()["normalize__min_genes"] == 50
+    with pytest.raises(ValueError, match="Unknown GeneCytNet parameter"):
+        make_genecytnet(normalize__min_genes=50)  # no such step without normalize=True
+    with pytest.raises(ValueError, match="normalize"):
+        make_genecytnet(normalize="quantile")
+
+
+def test_normalized_model_scores_a_study_measured_on_another_scale(data):
+    other_study = np.log2(3.0 * np.exp2(data.X_holdout) + 10.0)  # threefold scale, background
+    plain = make_genecytnet(random_state=0, **TINY).fit(data.X, data.y)
+    assert not np.allclose(plain.predict_proba(other_study), plain.predict_proba(data.X_holdout),
+                           atol=1e-3)
+    model = make_genecytnet(random_state=0, normalize=True, **TINY).fit(data.X, data.y)
+    np.testing.assert_array_equal(model.predict_proba(other_study),
+                                  model.predict_proba(data.X_holdout))
+
+
+def test_normalized_model_in_leave_one_study_out_and_on_file(tmp_path):
+    studies = make_ra_studies(n_studies=3, n_samples=24, n_genes=300, random_state=0)
+    model = make_genecytnet(random_state=0, normalize=True, **TINY)
+    scores = cross_val_score(model, studies.X, studies.y, groups=studies.groups,
+                             cv=LeaveOneGroupOut(), scoring="roc_auc")
+    assert scores.shape == (3,)
+    assert np.isfinite(scores).all()
+    model.fit(studies.X, studies.y)
+    path = save_model(model, tmp_path / "normalized.skgenecyt")
+    np.testing.assert_array_equal(load_model(path).predict_proba(studies.X),
+                                  model.predict_proba(studies.X))

@@ -87,7 +87,8 @@ def test_validation_passes_draw_the_same_numbers_every_epoch():
 
 def test_early_stopping_keeps_no_copy_in_the_fitted_net():
     vae = VAETransformer(n_components=2, hidden_layer_sizes=(8,), max_epochs=300, lr=3e-2,
-                         batch_size=16, patience=3, random_state=0).fit(_vae_data())
+                         batch_size=16, patience=3, early_stopping=True,
+                         random_state=0).fit(_vae_data())
     assert vae.n_epochs_ < 300
     stopping = dict(vae.net_.callbacks_)["early_stopping"]
     assert stopping.best_parameters_ is None

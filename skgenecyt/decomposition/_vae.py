@@ -110,10 +110,14 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
         AdamW learning rate.
     weight_decay : float, default=1e-2
         AdamW decoupled weight decay.
-    early_stopping : bool, default=True
+    early_stopping : bool or "auto", default="auto"
         Hold out ``validation_fraction`` of the rows and stop when the
         validation loss has not improved for ``patience`` epochs, restoring
-        the weights of the best epoch.
+        the weights of the best epoch. ``"auto"`` does so when the validation
+        split holds at least 20 rows (from 200 samples at the default
+        fraction); with fewer, a loss over a handful of rows would pick the
+        epoch by chance, so it trains ``min(max_epochs, 100)`` epochs on every
+        row instead (about 100 optimisation steps for a few dozen samples).
     validation_fraction : float, default=0.1
         Share of rows held out for early stopping.
     patience : int, default=7
@@ -144,6 +148,8 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
         sample; the training loss uses the warm-up KL weight) and duration.
     n_epochs_ : int
         Number of epochs run.
+    early_stopping_ : bool
+        Whether this fit stopped early (see ``early_stopping``).
 
     See Also
     --------
@@ -163,6 +169,9 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
     >>> vae.inverse_transform(vae.transform(X)).shape
     (60, 40)
     """
+
+    #: Epochs trained when ``early_stopping="auto"`` finds too few rows to stop early.
+    _small_data_epochs = 100
 
     _parameter_constraints: ClassVar[dict] = {
         **TRAINING_PARAMETER_CONSTRAINTS,
@@ -186,7 +195,7 @@ class VAETransformer(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
         batch_size=64,
         lr=1e-3,
         weight_decay=1e-2,
-        early_stopping=True,
+        early_stopping="auto",
         validation_fraction=0.1,
         patience=7,
         device="cpu",

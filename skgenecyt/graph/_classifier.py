@@ -95,10 +95,14 @@ class GATClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
         AdamW learning rate.
     weight_decay : float, default=1e-2
         AdamW (decoupled) weight decay.
-    early_stopping : bool, default=True
+    early_stopping : bool or "auto", default="auto"
         Hold out ``validation_fraction`` of the rows (stratified) and stop when
         the validation loss has not improved for ``patience`` epochs, restoring
         the best weights. With False, train ``max_epochs`` on all rows.
+        ``"auto"`` stops early when the validation split holds at least 20
+        rows (from 200 samples at the default fraction); with fewer, a loss
+        over a handful of rows would pick the epoch by chance, so it trains
+        ``min(max_epochs, 30)`` epochs on every row instead.
     validation_fraction : float, default=0.1
         Share of the rows held out for early stopping.
     patience : int, default=5
@@ -127,6 +131,8 @@ class GATClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
         Per-epoch training and validation loss.
     n_epochs_ : int
         Epochs trained.
+    early_stopping_ : bool
+        Whether this fit stopped early (see ``early_stopping``).
     n_features_in_ : int
         Number of features seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -153,6 +159,9 @@ class GATClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
     True
     """
 
+    #: Epochs trained when ``early_stopping="auto"`` finds too few rows to stop early.
+    _small_data_epochs = 30
+
     _parameter_constraints: ClassVar[dict] = {
         "graph": [
             StrOptions({"auto", "coexpression", "complete"}),
@@ -173,7 +182,7 @@ class GATClassifier(TorchEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def __init__(self, graph="auto", n_neighbors=10, hidden_channels=32, heads=4, n_layers=2,
                  node_embedding_dim=8, dropout=0.1, readout="attention", class_weight=None,
-                 max_epochs=60, batch_size=64, lr=1e-2, weight_decay=1e-2, early_stopping=True,
+                 max_epochs=60, batch_size=64, lr=1e-2, weight_decay=1e-2, early_stopping="auto",
                  validation_fraction=0.1, patience=5, device="cpu", random_state=None,
                  verbose=0):
         self.graph = graph

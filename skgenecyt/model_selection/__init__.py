@@ -2,5 +2,16 @@
 
 from skgenecyt.model_selection._baselines import default_baselines
 from skgenecyt.model_selection._benchmark import benchmark
+from skgenecyt.model_selection._size_rules import (
+    AdaptiveStratifiedKFold,
+    LeafScaledGradientBoosting,
+    TemperatureCalibratedClassifier,
+)
 
-__all__ = ["benchmark", "default_baselines"]
+__all__ = [
+    "AdaptiveStratifiedKFold",
+    "LeafScaledGradientBoosting",
+    "TemperatureCalibratedClassifier",
+    "benchmark",
+    "default_baselines",
+]

@@ -1,7 +1,14 @@
-"""Preprocessing: checks on expression input, in-fold gene selection scores, gene-set scores."""
+"""Preprocessing: input checks, cross-cohort normalisation, in-fold gene selection, gene-set scores."""
 
 from ._gene_sets import GeneSetScores
-from ._selection import anova_f
+from ._normalization import QuantileNormalizer
+from ._selection import SelectKPerSample, anova_f
 from ._validator import ExpressionValidator
 
-__all__ = ["ExpressionValidator", "GeneSetScores", "anova_f"]
+__all__ = [
+    "ExpressionValidator",
+    "GeneSetScores",
+    "QuantileNormalizer",
+    "SelectKPerSample",
+    "anova_f",
+]

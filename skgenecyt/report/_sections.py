@@ -93,23 +93,34 @@ def _held_out_cohort_blocks(table, details, stage, flags, notes):
 
 
 def model_blocks():
-    from skgenecyt.model_selection._baselines import LOGISTIC_C_GRID, SELECTED_N_GENES
+    from skgenecyt.model_selection._baselines import (
+        GENES_PER_SAMPLE,
+        LEAF_FRACTION,
+        LOGISTIC_C_GRID,
+        LOGISTIC_GENES_PER_SAMPLE,
+        MAX_LEAF_SIZE,
+        SELECTED_N_GENES,
+    )
     from skgenecyt.pipeline import DEFAULT_N_GENES
 
     return [Heading("Models"), Bullets([
         f"GeneCytNet: the {DEFAULT_N_GENES:,} genes with the highest ANOVA F on the training "
         "rows, standardised, compressed by a variational autoencoder, classified by a graph "
         "attention network over the latent factors (make_genecytnet).",
-        "logistic_regression: standardised genes, L2 logistic regression, C chosen by inner "
-        f"stratified 5-fold CV on AUC among {len(LOGISTIC_C_GRID)} log-spaced values from "
-        f"{min(LOGISTIC_C_GRID):g} to {max(LOGISTIC_C_GRID):g} (fitted on the full-rank "
-        "principal axes of the genes: the same model, much faster).",
-        f"svm_rbf: the {SELECTED_N_GENES:,} genes with the highest ANOVA F on the training "
-        "rows, standardised, RBF SVC (C=1, gamma='scale') with sigmoid-calibrated "
-        "probabilities (CalibratedClassifierCV on 5-fold out-of-fold scores).",
-        "random_forest: 500 trees, max_features='sqrt'.",
-        f"gradient_boosting: the same {SELECTED_N_GENES:,} selected genes, histogram gradient "
-        "boosting with default settings.",
+        f"logistic_regression: the {LOGISTIC_GENES_PER_SAMPLE} genes per training sample with "
+        "the highest ANOVA F, standardised, L2 logistic regression with balanced class "
+        "weights, C chosen by inner stratified CV (5 folds, fewer when a class is smaller) on "
+        f"AUC among {len(LOGISTIC_C_GRID)} log-spaced values from {min(LOGISTIC_C_GRID):g} to "
+        f"{max(LOGISTIC_C_GRID):g} (fitted on the full-rank principal axes of the genes: the "
+        "same model, much faster).",
+        f"svm_rbf: the {GENES_PER_SAMPLE} genes per training sample (at most "
+        f"{SELECTED_N_GENES:,}) with the highest ANOVA F, standardised, RBF SVC (C=1, "
+        "gamma='scale', balanced class weights) with probabilities by temperature scaling "
+        "fitted on out-of-fold scores.",
+        "random_forest: 500 trees, max_features='sqrt', balanced class weights.",
+        "gradient_boosting: the same gene selection as svm_rbf, histogram gradient boosting "
+        f"with a smallest leaf of {LEAF_FRACTION:.0%} of the training rows (2 to "
+        f"{MAX_LEAF_SIZE}).",
         "Everything learned from data (selection, scaling, tuning) is learned inside each "
         "fit, from the training rows of that fit only.",
     ])]

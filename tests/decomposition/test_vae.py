@@ -18,8 +18,9 @@ from sklearn.preprocessing import StandardScaler
 from skgenecyt import VAETransformer
 
 # Small settings: every fit below takes a fraction of a second.
+# Early stopping on (40 rows would otherwise train a fixed budget): several tests are about it.
 FAST = dict(n_components=3, hidden_layer_sizes=(16,), max_epochs=40, batch_size=16, lr=1e-2,
-            random_state=0)
+            early_stopping=True, random_state=0)
 
 
 def _low_rank(n_samples=40, n_features=30, rank=3, noise=0.3, seed=0):
@@ -236,8 +237,31 @@ def test_too_few_samples_is_a_clear_error(data, n_samples, fraction, message):
 
 
 def test_small_data_trains_without_early_stopping(data):
-    Z = VAETransformer(**FAST, early_stopping=False).fit(data[:3]).transform(data)
+    Z = VAETransformer(**{**FAST, "early_stopping": False}).fit(data[:3]).transform(data)
     assert np.isfinite(Z).all()
+
+
+@pytest.mark.parametrize(("n_samples", "stops_early", "epochs"), [
+    (3, False, 100),  # a validation split of 0 rows: the fixed small-data budget
+    (199, False, 100),  # 19 validation rows: still too few to judge an epoch by
+    (200, True, None),  # 20 validation rows: early stopping, within max_epochs
+])
+def test_auto_early_stopping_needs_20_validation_rows(n_samples, stops_early, epochs):
+    X = _low_rank(n_samples=n_samples, seed=1)
+    vae = VAETransformer(**{**FAST, "early_stopping": "auto", "max_epochs": 150,
+                            "lr": 3e-2, "patience": 2}).fit(X)
+    assert vae.early_stopping_ is stops_early
+    if epochs is not None:
+        assert vae.n_epochs_ == epochs
+        assert vae.history_["valid_loss"].isna().all()
+    else:
+        assert vae.n_epochs_ < 150
+        assert vae.history_["valid_loss"].notna().all()
+
+
+def test_auto_budget_never_exceeds_max_epochs(data):
+    vae = VAETransformer(**{**FAST, "early_stopping": "auto", "max_epochs": 7}).fit(data)
+    assert (vae.early_stopping_, vae.n_epochs_) == (False, 7)
 
 
 def test_transform_rejects_a_different_number_of_features(fitted, data):
