@@ -133,7 +133,7 @@ BUILT_IN = "cytokine"
 
 
 def resolve_modules(modules) -> dict:
-    """Return ``name -> genes`` for None or ``"cytokine"`` (the built-in modules), a dict or a GMT path.
+    """``name -> genes`` for None or ``"cytokine"`` (the built-in modules), a dict or a GMT path.
 
     Only the collection is checked here; each module's genes are checked when
     it is located (:func:`locate_modules`), so a module that is never used

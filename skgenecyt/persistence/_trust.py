@@ -35,6 +35,7 @@ DEFAULT_TRUSTED_TYPES = (
     "skgenecyt.GATClassifier",
     "skgenecyt.ExpressionValidator",
     "skgenecyt.QuantileNormalizer",
+    "skgenecyt.GeneSetScores",
     "skgenecyt.SelectKPerSample",
     "skgenecyt.AdaptiveStratifiedKFold",
     "skgenecyt.TemperatureCalibratedClassifier",

@@ -1,4 +1,4 @@
-"""Preprocessing: input checks, cross-cohort normalisation, in-fold gene selection, gene-set scores."""
+"""Preprocessing: input checks, normalisation, in-fold gene selection and gene-set scores."""
 
 from ._gene_sets import GeneSetScores
 from ._normalization import QuantileNormalizer

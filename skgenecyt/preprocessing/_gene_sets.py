@@ -76,14 +76,15 @@ class GeneSetScores(TransformerMixin, BaseEstimator):
     Examples
     --------
     >>> import numpy as np
-    >>>     >>> from skgenecyt.preprocessing import GeneSetScores
+    >>> import pandas as pd
+    >>> from skgenecyt.preprocessing import GeneSetScores
     >>> X = pd.DataFrame(np.arange(12.0).reshape(4, 3) ** 2, columns=["A", "B", "C"])
     >>> scores = GeneSetScores({"AB": ["A", "B"], "C": ["C"]}).fit(X)
     >>> scores.transform(X).round(2)
-    array([[-1.23, -1.2 ],
-           [-0.55, -0.56],
-           [ 0.32,  0.24],
-           [ 1.46,  1.52]])
+    array([[-1.03, -1.11],
+           [-0.69, -0.64],
+           [ 0.17,  0.24],
+           [ 1.56,  1.52]])
     >>> scores.get_feature_names_out()
     array(['AB', 'C'], dtype=object)
     """
