@@ -61,7 +61,8 @@ def matched_plan(indices, n_features, level, n_bins, exclude=None, advice=""):
     size = len(indices)
     if outside.sum() < size:
         raise ValueError(
-            f"A gene set of {size} genes leaves only {int(outside.sum())} other genes, too few "
+            f"A gene set of {size} genes leaves only {int(outside.sum())} genes outside the "
+            "given sets (and the random sets drawn before it), too few "
             f"to draw random gene sets of the same size{'; ' + advice if advice else ''}."
         )
     n_bins = 1 if level is None or n_bins is None else n_bins
