@@ -41,7 +41,9 @@ LATENT_STEPS = ("select", "scale", "vae")
 def make_genecytnet(random_state=None, *, normalize=False, gene_sets=None, **params):
     """Build GeneCytNet: gene selection, scaling, a VAE and a graph attention classifier.
 
-    The pipeline has five named steps (six with ``normalize=True``):
+    The pipeline has five named steps (six with ``normalize=True``; with
+    ``gene_sets``, ``select``, ``scale`` and ``vae`` are held inside one step
+    ``features``, see below):
 
     ``check``
         :class:`~skgenecyt.preprocessing.ExpressionValidator`: stops text
@@ -97,6 +99,23 @@ def make_genecytnet(random_state=None, *, normalize=False, gene_sets=None, **par
         Whether to add the ``normalize`` step after ``check``, for a model
         that will score cohorts other than the one it is trained on. False
         gives the five steps above, unchanged.
+    gene_sets : dict, str, path-like or None, default=None
+        Prior gene sets that guide the model: a dict ``name -> genes``, the
+        path of a GMT file, or ``"cytokine"`` for the built-in IL6, TNF and
+        IL1B modules. ``select``, ``scale`` and ``vae`` then move inside a
+        step ``features`` (a :class:`~skgenecyt.preprocessing.GeneSetScores`
+        holding them as ``latent``), which adds one score per set (the mean
+        of its genes in training SD units) to the latent factors: the GAT
+        gets one node per set, named by the set, beside the factors. Every
+        gene of a set present in the data reaches the model whatever the
+        selection keeps, so :func:`~skgenecyt.perturbation_effects` of a
+        module given as a set acts on all of its genes. Step parameters keep
+        their short names here (``vae__n_components`` sets
+        ``features__latent__vae__n_components``); ``features__gene_sets``
+        switches the sets off (None) or changes them, e.g. in
+        ``GridSearchCV``. Compare with the same model on
+        :func:`~skgenecyt.datasets.random_gene_sets` before crediting the
+        biology (see :ref:`knowledge_guided`).
     **params
         Step parameters by their pipeline names, as ``GridSearchCV`` uses
         them, e.g. ``vae__n_components=16``, ``gat__heads=2``,
@@ -124,6 +143,11 @@ def make_genecytnet(random_state=None, *, normalize=False, gene_sets=None, **par
     (8, 0)
     >>> list(make_genecytnet(normalize=True).named_steps)
     ['check', 'normalize', 'select', 'scale', 'vae', 'gat']
+    >>> guided = make_genecytnet(random_state=0, gene_sets="cytokine", select__k=200)
+    >>> list(guided.named_steps)
+    ['check', 'features', 'gat']
+    >>> guided.get_params()["features__latent__select__k"]
+    200
     """
     if isinstance(random_state, np.random.RandomState):
         vae_seed, gat_seed = (int(s) for s in random_state.randint(np.iinfo(np.int32).max, size=2))
