@@ -39,6 +39,15 @@ Parts (``--parts``):
 ``time``
     fit of the guided and of the default model on the default cohort,
     alternated for ``--rounds`` rounds; the median ratio (target <= 1.5).
+``alternatives``
+    other designs of the guided model, each on the cytokine sets and on one
+    random control, on tuning cohorts ``make_ra_cohort(random_state=seed)``
+    for ``--tuning-seeds`` (1 and 2; not the evaluation cohort, seed 0),
+    stratified 5-fold CV: ``pc1`` (a set's score is its genes' first
+    principal component in the training rows instead of their mean),
+    ``forced`` (the set genes always pass the ANOVA selection, so the VAE
+    sees them too), ``sets_only`` (the GAT over the set nodes alone) and
+    ``sets_lr`` (logistic regression on the set scores alone).
 
 Usage, from the repository root::
 
@@ -59,10 +68,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from _provenance import provenance
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.feature_selection import SelectKBest
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
+from sklearn.pipeline import FeatureUnion, make_pipeline
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from skgenecyt import (
+    GeneSetScores,
+    anova_f,
     benchmark,
     default_baselines,
     make_genecytnet,
@@ -72,7 +87,7 @@ from skgenecyt import (
     random_gene_sets,
 )
 
-PARTS = ("default", "small", "studies", "planted", "time")
+PARTS = ("default", "small", "studies", "planted", "time", "alternatives")
 PLANTED = {"IL6": 0.5, "TNF": 1.0, "IL1B": 1.5}
 
 
@@ -180,12 +195,93 @@ def time_part(rounds):
     return result
 
 
+class SetPC1Scores(TransformerMixin, BaseEstimator):
+    """Each set's first principal component (of its training-standardised genes) per sample."""
+
+    def __init__(self, gene_sets=None):
+        self.gene_sets = gene_sets
+
+    def fit(self, X, y=None):
+        names = list(X.columns)
+        X = validate_data(self, X)
+        self.mean_, self.scale_ = X.mean(axis=0), np.where(X.std(axis=0) > 0, X.std(axis=0), 1)
+        self.columns_, self.weights_ = [], []
+        for genes in self.gene_sets.values():
+            cols = [names.index(g) for g in genes if g in names]
+            z = (X[:, cols] - self.mean_[cols]) / self.scale_[cols]
+            w = np.linalg.svd(z - z.mean(axis=0), full_matrices=False)[2][0]
+            w = w * np.sign(w.sum())  # oriented as the set's mean
+            self.columns_.append(cols)
+            self.weights_.append(w / np.abs(w).sum())
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False)
+        return np.column_stack([(X[:, c] - self.mean_[c]) / self.scale_[c] @ w
+                                for c, w in zip(self.columns_, self.weights_)])
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray(list(self.gene_sets), dtype=object)
+
+
+def _forced_selection(columns, sets, k):
+    """SelectKBest(anova_f) that always keeps the set genes, and ``k`` genes besides."""
+    forced = np.flatnonzero(columns.isin([g for genes in sets.values() for g in genes]))
+
+    def score(X, y):
+        f, p = anova_f(X, y)
+        f = np.array(f, dtype=float)
+        f[forced] = np.inf
+        return f, p
+
+    return SelectKBest(score, k=k + len(forced))
+
+
+def alternative_models(X, sets, tag):
+    pc1 = make_genecytnet(random_state=0)
+    pc1.steps[0][1].set_output(transform="pandas")  # gene names on to the set scores
+    latent = pc1.steps[1:-1]
+    pc1.steps[1:-1] = [("features", FeatureUnion([
+        ("latent", make_pipeline(*(clone(step) for _, step in latent))),
+        ("sets", SetPC1Scores(sets)),
+    ]))]
+    forced = make_genecytnet(random_state=0, gene_sets=sets)
+    forced.set_params(features__latent__select=_forced_selection(X.columns, sets, 100))
+    return {
+        f"{tag}_mean": make_genecytnet(random_state=0, gene_sets=sets),
+        f"{tag}_pc1": pc1,
+        f"{tag}_forced": forced,
+        f"{tag}_sets_only": make_genecytnet(random_state=0, gene_sets=sets, features__latent=None),
+        f"{tag}_sets_lr": make_pipeline(GeneSetScores(sets), LogisticRegression()),
+    }
+
+
+def alternatives_part(seeds):
+    rows = []
+    for seed in seeds:
+        cohort = make_ra_cohort(random_state=seed)
+        sets = dict(cohort.modules)
+        control = random_gene_sets(sets, cohort.X, random_state=1)
+        compared = {"genecytnet": make_genecytnet(random_state=0),
+                    **alternative_models(cohort.X, sets, "cytokine"),
+                    **alternative_models(cohort.X, control, "random")}
+        table = _quiet(benchmark, compared, cohort.X, cohort.y, cv=5, scoring=("roc_auc",),
+                       random_state=0, n_jobs=1)
+        table = table[["model", "cv_roc_auc_mean", "cv_roc_auc_sd"]].assign(seed=seed)
+        print(table.round(4).to_string(index=False), flush=True)
+        rows.extend(table.to_dict("records"))
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parts", nargs="+", default=list(PARTS), choices=PARTS)
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
     parser.add_argument("--draws", nargs="+", type=int, default=[1, 2, 3],
                         help="random_state of each random-set control")
+    parser.add_argument("--tuning-seeds", nargs="+", type=int, default=[1, 2],
+                        help="cohorts of the alternatives part")
     parser.add_argument("--repeats", type=int, default=3, help="CV repeats on the default cohort")
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the fit-time figure")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
@@ -204,8 +300,10 @@ def main():
             summary(result["studies"], "leave-one-study-out AUC")
         elif part == "planted":
             result["planted"] = planted_part()
-        else:
+        elif part == "time":
             result["time"] = time_part(args.rounds)
+        else:
+            result["alternatives"] = alternatives_part(args.tuning_seeds)
         if args.out:
             args.out.write_text(json.dumps(result, indent=1, default=str))
 
