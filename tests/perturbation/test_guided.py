@@ -4,8 +4,11 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.decomposition import PCA
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
 
-from skgenecyt import make_genecytnet, make_ra_cohort
+from skgenecyt import GeneSetScores, ModuleNotUsedWarning, make_genecytnet, make_ra_cohort
 from skgenecyt.inspection import attention_table, node_importance
 from skgenecyt.perturbation import perturbation_effects
 from skgenecyt.perturbation._effects import _selected_inputs
@@ -65,3 +68,17 @@ def test_inspection_reads_a_fitted_guided_pipeline_by_set(planted):
     assert by_set.notna().all()
     # without X: the training rows' attention, as for the classifier itself
     assert attention_table(guided).equals(attention_table(gat))
+
+
+def test_usage_through_set_scores_without_or_with_an_opaque_latent(toy):
+    sets = {"A": toy.modules["A"]}
+    in_a = toy.X.columns.isin(toy.modules["A"])
+    alone = make_pipeline(GeneSetScores(sets), LogisticRegression()).fit(toy.X, toy.y)
+    np.testing.assert_array_equal(_selected_inputs(alone, toy.X.shape[1]), in_a)
+    # a latent step that mixes every column: every gene is used
+    mixed = make_pipeline(GeneSetScores(sets, latent=PCA(2)), LogisticRegression())
+    assert _selected_inputs(mixed.fit(toy.X, toy.y), toy.X.shape[1]) is None
+    with pytest.warns(ModuleNotUsedWarning, match="B"):
+        table = perturbation_effects(alone, toy.X_test, modules=toy.modules, X_train=toy.X,
+                                     n_bootstrap=50, n_null=20, random_state=0)
+    assert table.set_index("module")["model_coverage"].to_dict() == {"A": 1, "B": 0, "C": 0}

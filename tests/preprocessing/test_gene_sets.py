@@ -116,3 +116,16 @@ def test_float32_latent_output_keeps_its_dtype(expression):
     X = expression.astype(np.float32)
     out = GeneSetScores({"s": ["G0"]}, latent=StandardScaler()).fit_transform(X)
     assert out.dtype == np.float32
+
+
+class _Unnamed(StandardScaler):
+    """A latent transformer without output names."""
+
+    def get_feature_names_out(self, input_features=None):
+        raise AttributeError("no names")
+
+
+def test_latent_without_output_names_gets_numbered_names(expression):
+    step = GeneSetScores({"s": ["G0"]}, latent=_Unnamed()).fit(expression)
+    assert list(step.get_feature_names_out())[:2] == ["latent0", "latent1"]
+    assert step.get_feature_names_out()[-1] == "s"
