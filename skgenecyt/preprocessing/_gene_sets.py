@@ -52,7 +52,8 @@ class GeneSetScores(TransformerMixin, BaseEstimator):
     Attributes
     ----------
     latent_ : transformer or None
-        The fitted clone of ``latent``.
+        The fitted clone of ``latent``, fitted on the values of X as an array
+        (without the column names, which ``get_feature_names_out`` passes on).
     set_names_ : list of str
         The scored sets, in the order of their output columns.
     set_indices_ : dict of str to ndarray of int
@@ -145,7 +146,7 @@ class GeneSetScores(TransformerMixin, BaseEstimator):
         latent_out = None
         if self.latent is not None:
             self.latent_ = clone(self.latent)
-            latent_out = np.asarray(self.latent_.fit_transform(X, y))
+            latent_out = np.asarray(self.latent_.fit_transform(values, y))
             self._n_latent = latent_out.shape[1]
         self._locate_sets()
         mean = values.mean(axis=0, dtype=np.float64)
@@ -171,7 +172,7 @@ class GeneSetScores(TransformerMixin, BaseEstimator):
         values = validate_data(self, X, reset=False, dtype=[np.float64, np.float32],
                                ensure_all_finite=False)
         check_finite_input(self, values)
-        latent_out = None if self.latent_ is None else self.latent_.transform(X)
+        latent_out = None if self.latent_ is None else self.latent_.transform(values)
         return self._output(latent_out, values)
 
     def get_feature_names_out(self, input_features=None):
@@ -213,7 +214,10 @@ class GeneSetScores(TransformerMixin, BaseEstimator):
         if self.latent_ is None:
             return []
         try:
-            return [str(n) for n in self.latent_.get_feature_names_out()]
+            # latent_ is fitted on the values alone (a copy of a large DataFrame
+            # saved); the gene names are given here
+            names = getattr(self, "feature_names_in_", None)
+            return [str(n) for n in self.latent_.get_feature_names_out(names)]
         except (AttributeError, TypeError, ValueError):
             return [f"latent{i}" for i in range(self._n_latent)]
 

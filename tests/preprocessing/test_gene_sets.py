@@ -44,7 +44,7 @@ def test_latent_output_comes_first_then_the_sets(expression):
     step = GeneSetScores({"s": ["G0", "G5"]}, latent=PCA(n_components=2)).fit(expression)
     out = step.transform(expression)
     assert out.shape == (30, 3)
-    np.testing.assert_allclose(out[:, :2], step.latent_.transform(expression))
+    np.testing.assert_allclose(out[:, :2], step.latent_.transform(expression.to_numpy()))
     assert list(step.get_feature_names_out()) == ["pca0", "pca1", "s"]
     # fit_transform fits the latent transformer once and gives the same output
     np.testing.assert_allclose(GeneSetScores({"s": ["G0", "G5"]}, latent=PCA(n_components=2))
