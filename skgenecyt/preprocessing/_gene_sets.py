@@ -142,13 +142,13 @@ class GeneSetScores(TransformerMixin, BaseEstimator):
         values = validate_data(self, X, reset=True, dtype=[np.float64, np.float32],
                                ensure_all_finite=False)
         check_finite_input(self, values)
+        self._locate_sets()  # a set without genes in X stops fit before the latent's fit
         self.latent_ = None
         latent_out = None
         if self.latent is not None:
             self.latent_ = clone(self.latent)
             latent_out = np.asarray(self.latent_.fit_transform(values, y))
             self._n_latent = latent_out.shape[1]
-        self._locate_sets()
         mean = values.mean(axis=0, dtype=np.float64)
         std = values.std(axis=0, dtype=np.float64)
         self.mean_, self.scale_ = mean, np.where(std > 0, std, 1.0)
