@@ -142,8 +142,9 @@ def random_gene_sets(gene_sets, X, random_state=None, *, n_bins=10):
     holds too few candidates the bins are coarsened, down to uniform
     sampling). The sets are drawn one after the other without replacement,
     so the random sets share no gene with each other. The labels play no
-    part, so drawing on all training rows leaks nothing into a
-    cross-validation.
+    part: drawing once on all training rows leaks no label into a
+    cross-validation (the test folds' rows do count in the gene means and
+    variances, without their labels). Never draw on a holdout.
 
     Parameters
     ----------
