@@ -42,6 +42,7 @@ DEFAULT_TRUSTED_TYPES = (
     "skgenecyt.FeatureGraph",
     "skgenecyt.CytokinePerturbation",
     "skgenecyt.anova_f",
+    "skgenecyt.pipeline.GeneCytNet",
     # the records a model file holds in place of nets and pandas objects
     "skgenecyt.persistence._SavedNet",
     "skgenecyt.persistence._SavedPandas",
