@@ -48,7 +48,7 @@ from .perturbation import (
     latent_perturbation_effects,
     perturbation_effects,
 )
-from .pipeline import make_genecytnet
+from .pipeline import GeneCytNet, make_genecytnet
 from .plotting import plot_dose_response, plot_perturbation_effects
 from .preprocessing import ExpressionValidator, QuantileNormalizer, SelectKPerSample, anova_f
 from .report import perturbation_summary
@@ -60,6 +60,7 @@ __all__ = [
     "ExpressionValidator",
     "FeatureGraph",
     "GATClassifier",
+    "GeneCytNet",
     "LeafScaledGradientBoosting",
     "LowCoverageWarning",
     "ModelVersionWarning",

@@ -15,7 +15,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from skgenecyt._sklearn_compat import Interval, StrOptions, validate_params
+from skgenecyt._sklearn_compat import Interval, StrOptions, _num_samples, validate_params
 from skgenecyt._training import member_random_states
 from skgenecyt.decomposition import VAETransformer
 from skgenecyt.graph import GATClassifier
@@ -92,13 +92,15 @@ class GeneCytNet(Pipeline):
 
     Examples
     --------
-    >>> from skgenecyt import make_genecytnet, make_ra_cohort
+    >>> from skgenecyt import GeneCytNet, make_genecytnet, make_ra_cohort
     >>> cohort = make_ra_cohort(n_ra=12, n_control=8, n_genes=200, random_state=0)
     >>> model = make_genecytnet(random_state=0, n_members=3, gat__max_epochs=5)
     >>> model.fit(cohort.X, cohort.y).n_members_
     3
     >>> model.predict_proba(cohort.X).shape
     (20, 2)
+    >>> isinstance(model, GeneCytNet)
+    True
     """
 
     _parameter_constraints: ClassVar[dict] = {
@@ -106,10 +108,13 @@ class GeneCytNet(Pipeline):
         "n_members": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
     }
 
+    #: Read by Pipeline in scikit-learn >= 1.7; not a parameter here (the
+    #: steps' own inputs are what every member sees).
+    transform_input = None
+
     def __init__(self, steps, *, n_members="auto", memory=None, verbose=False):
         super().__init__(steps, memory=memory, verbose=verbose)
         self.n_members = n_members
-        self.transform_input = None  # read by Pipeline in scikit-learn >= 1.7; not offered
 
     def __getitem__(self, ind):
         """A slice is a plain Pipeline of this model's (first member's) steps."""
@@ -136,7 +141,7 @@ class GeneCytNet(Pipeline):
         """
         super().fit(X, y, **params)
         start = self._first_random_step()
-        n_members = 1 if start is None else self._n_members_for(_num_rows(X))
+        n_members = 1 if start is None else self._n_members_for(_num_samples(X))
         self.members_ = []
         if n_members > 1:
             front = self[:start]
@@ -247,8 +252,6 @@ def _logits(tail, Xt, params):
     return np.log(np.clip(proba, np.finfo(np.float64).tiny, None))
 
 
-def _num_rows(X):
-    return X.shape[0] if hasattr(X, "shape") else len(X)
 
 
 @validate_params(

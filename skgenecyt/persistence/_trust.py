@@ -33,6 +33,7 @@ DEFAULT_TRUSTED_TYPES = (
     # skgenecyt's estimators and the objects they hold
     "skgenecyt.VAETransformer",
     "skgenecyt.GATClassifier",
+    "skgenecyt.GeneCytNet",
     "skgenecyt.ExpressionValidator",
     "skgenecyt.QuantileNormalizer",
     "skgenecyt.SelectKPerSample",
@@ -42,7 +43,6 @@ DEFAULT_TRUSTED_TYPES = (
     "skgenecyt.FeatureGraph",
     "skgenecyt.CytokinePerturbation",
     "skgenecyt.anova_f",
-    "skgenecyt.pipeline.GeneCytNet",
     # the records a model file holds in place of nets and pandas objects
     "skgenecyt.persistence._SavedNet",
     "skgenecyt.persistence._SavedPandas",
