@@ -1,4 +1,4 @@
-"""The default baselines on small cohorts and on the default cohort.
+"""The default baselines and GeneCytNet on small cohorts, the baselines on the default cohort.
 
 Not a speed benchmark (``run.py`` does not run it): it measures what the
 size rules of :func:`skgenecyt.default_baselines` give, for the tables of the
@@ -9,6 +9,9 @@ user guide's benchmarking page.
   random_state=seed)``), each baseline fitted on the cohort and scored on
   its own 150-sample holdout: ROC AUC, accuracy at 0.5, and whether the
   predictions are one constant or one class for every holdout sample.
+  GeneCytNet (``make_genecytnet(random_state=s)``) is fitted once per seed
+  ``s`` of ``--model-seeds``, by default as it is (``n_members="auto"``) and
+  with one member (``n_members=1``), so that the seed spread of both shows.
 * ``default``: the default cohort (``make_ra_cohort(random_state=0)``, 360
   training samples), 5-fold stratified cross-validation
   (``StratifiedKFold(5, shuffle=True, random_state=0)``): ROC AUC and
@@ -38,7 +41,7 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_validate
 
-from skgenecyt import default_baselines, make_ra_cohort
+from skgenecyt import default_baselines, make_genecytnet, make_ra_cohort
 
 
 def _quiet(function, *args, **kwargs):
@@ -49,20 +52,29 @@ def _quiet(function, *args, **kwargs):
         return function(*args, **kwargs)
 
 
-def small_cohorts(sizes, seeds):
+def _models(model_seeds):
+    """``(name, model seed, model)``: the baselines once, GeneCytNet per seed, two ways."""
+    for name, model in default_baselines(random_state=0).items():
+        yield name, 0, model
+    for seed in model_seeds:
+        yield "genecytnet", seed, make_genecytnet(random_state=seed)
+        yield "genecytnet_one_member", seed, make_genecytnet(random_state=seed, n_members=1)
+
+
+def small_cohorts(sizes, seeds, model_seeds):
     rows = []
     for size in sizes:
         n_ra, n_control = (int(v) for v in size.split(":"))
         for seed in seeds:
             cohort = make_ra_cohort(n_ra=n_ra, n_control=n_control, n_holdout_ra=100,
                                     n_holdout_control=50, random_state=seed)
-            for name, model in default_baselines(random_state=0).items():
+            for name, model_seed, model in _models(model_seeds):
                 start = time.perf_counter()
                 fitted = _quiet(clone(model).fit, cohort.X, cohort.y)
                 proba = fitted.predict_proba(cohort.X_holdout)[:, 1]
                 predicted = fitted.predict(cohort.X_holdout)
                 rows.append(dict(
-                    size=size, seed=seed, model=name,
+                    size=size, seed=seed, model=name, model_seed=model_seed,
                     auc=roc_auc_score(cohort.y_holdout, proba),
                     accuracy=accuracy_score(cohort.y_holdout, predicted),
                     constant=bool(np.ptp(proba) == 0),
@@ -71,6 +83,12 @@ def small_cohorts(sizes, seeds):
                 ))
                 print(json.dumps(rows[-1]), flush=True)
     return rows
+
+
+def seed_spread(small):
+    """Per size and model: the SD of holdout AUC over model seeds, averaged over cohorts."""
+    per_cohort = small.groupby(["size", "model", "seed"])["auc"].std(ddof=1)
+    return per_cohort.groupby(["size", "model"]).mean().rename("seed_sd")
 
 
 def default_cohort():
@@ -93,13 +111,15 @@ def main():
     parser.add_argument("--sizes", nargs="+", default=["12:8"],
                         help="cohorts as n_ra:n_control (default: 12:8)")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
+    parser.add_argument("--model-seeds", nargs="+", type=int, default=[0, 1, 2],
+                        help="GeneCytNet's random_state values on each cohort (default: 0 1 2)")
     parser.add_argument("--skip-default", action="store_true",
                         help="skip the 5-fold CV on the default cohort (the slow part)")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     args = parser.parse_args()
 
     result = provenance()
-    small = pd.DataFrame(small_cohorts(args.sizes, args.seeds))
+    small = pd.DataFrame(small_cohorts(args.sizes, args.seeds, args.model_seeds))
     result["small"] = small.to_dict("records")
     if not args.skip_default:
         result["default"] = default_cohort()
@@ -108,8 +128,9 @@ def main():
 
     summary = small.groupby(["size", "model"]).agg(
         auc_mean=("auc", "mean"), auc_sd=("auc", "std"), accuracy_mean=("accuracy", "mean"),
-        constant=("constant", "sum"), one_class=("one_class", "sum"), cohorts=("auc", "size"),
-    )
+        constant=("constant", "sum"), one_class=("one_class", "sum"), fits=("auc", "size"),
+        seconds=("seconds", "mean"),
+    ).join(seed_spread(small))
     print(summary.round(3).to_string())
     if "default" in result:
         table = pd.DataFrame([

@@ -49,7 +49,7 @@ from .perturbation import (
     latent_perturbation_effects,
     perturbation_effects,
 )
-from .pipeline import make_genecytnet
+from .pipeline import GeneCytNet, make_genecytnet
 from .plotting import plot_dose_response, plot_perturbation_effects
 from .preprocessing import (
     ExpressionValidator,
@@ -67,6 +67,7 @@ __all__ = [
     "ExpressionValidator",
     "FeatureGraph",
     "GATClassifier",
+    "GeneCytNet",
     "GeneSetScores",
     "LeafScaledGradientBoosting",
     "LowCoverageWarning",

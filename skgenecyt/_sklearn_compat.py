@@ -18,7 +18,7 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_params,
 )
-from sklearn.utils.validation import _check_feature_names_in
+from sklearn.utils.validation import _check_feature_names_in, _num_samples
 
 __all__ = [
     "HasMethods",
@@ -27,6 +27,7 @@ __all__ = [
     "StrOptions",
     "_check_feature_names_in",
     "_fit_context",
+    "_num_samples",
     "_safe_indexing",
     "validate_params",
 ]

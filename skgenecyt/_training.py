@@ -16,6 +16,7 @@ effects on the caller.
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import itertools
 import math
@@ -37,6 +38,7 @@ __all__ = [
     "MIN_VALIDATION_ROWS",
     "RowBatches",
     "TorchEstimatorMixin",
+    "member_random_states",
     "seed_from_random_state",
     "seeded",
     "torch_threads",
@@ -66,6 +68,24 @@ MIN_VALIDATION_ROWS = 20
 def seed_from_random_state(random_state) -> int:
     """Draw a torch seed from an int, a ``RandomState`` or None (fresh entropy)."""
     return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+def member_random_states(random_state, n_members):
+    """One ``random_state`` per member of a seed ensemble; the first is ``random_state``.
+
+    An int gives the other members ints derived from it (the same int gives
+    the same members, in any process); None gives None (fresh entropy each);
+    a ``RandomState`` gives ints drawn from a copy of it, so the caller's
+    generator is not advanced and the members are drawn alike at each fit.
+    """
+    if random_state is None:
+        return [None] * n_members
+    if isinstance(random_state, np.random.RandomState):
+        draws = copy.deepcopy(random_state).randint(np.iinfo(np.int32).max, size=n_members - 1)
+        return [random_state, *(int(d) for d in draws)]
+    seed = int(random_state)
+    return [seed, *(int(np.random.SeedSequence(seed, spawn_key=(2, m)).generate_state(1)[0]
+                        % np.iinfo(np.int32).max) for m in range(1, n_members))]
 
 
 # Torch draws weights, batch order and dropout from one process-wide generator

@@ -190,7 +190,7 @@ def test_reproduce_quick_writes_every_output(tmp_path, capsys):
                       "gradient_boosting"]
     assert set(results["perturbation_effects"]) == set(models)
     assert results["environment"]["packages"]["torch"]
-    assert results["models"]["GeneCytNet"]["class"] == "sklearn.pipeline.Pipeline"
+    assert results["models"]["GeneCytNet"]["class"] == "skgenecyt.pipeline.GeneCytNet"
     report = (out / "report.md").read_text()
     for text in ("0.962 ± 0.005", "0.957 ± 0.006", "+0.12 ± 0.03", "QUICK RUN", "Targets"):
         assert text in report, text

@@ -33,6 +33,7 @@ DEFAULT_TRUSTED_TYPES = (
     # skgenecyt's estimators and the objects they hold
     "skgenecyt.VAETransformer",
     "skgenecyt.GATClassifier",
+    "skgenecyt.GeneCytNet",
     "skgenecyt.ExpressionValidator",
     "skgenecyt.QuantileNormalizer",
     "skgenecyt.GeneSetScores",

@@ -91,7 +91,7 @@ def test_prior_graph_dataframe_parameter_survives(data, tmp_path):
 def test_file_records_versions_and_feature_names(fitted, tmp_path):
     path = save_model(fitted["genecytnet"], tmp_path / "m.skgenecyt")
     meta = model_metadata(path)
-    assert meta["estimator"] == "sklearn.pipeline.Pipeline"
+    assert meta["estimator"] == "skgenecyt.GeneCytNet"
     assert meta["feature_names_in"] == GENES
     assert meta["n_features_in"] == len(GENES)
     assert meta["devices"] == ["cpu"]

@@ -60,6 +60,7 @@ def test_stable_names_are_public_import_paths(name):
 def test_file_names_skgenecyt_types_by_public_names(fitted, tmp_path):
     path = save_model(fitted["genecytnet"], tmp_path / "m.skgenecyt")
     assert _names_in(path) == {
+        "skgenecyt.GeneCytNet",
         "skgenecyt.ExpressionValidator", "skgenecyt.anova_f", "skgenecyt.VAETransformer",
         "skgenecyt.GATClassifier", "skgenecyt.FeatureGraph",
         "skgenecyt.persistence._SavedNet", "skgenecyt.persistence._SavedPandas",
@@ -70,7 +71,7 @@ def test_file_names_skgenecyt_types_by_public_names(fitted, tmp_path):
         modules = _modules_in(json.loads(payload.read("schema.json")))
     ours = {m for m in modules if m.split(".")[0] == "skgenecyt"}
     assert ours == {"skgenecyt", "skgenecyt.persistence"}  # no private module
-    assert model_metadata(path)["estimator"] == "sklearn.pipeline.Pipeline"
+    assert model_metadata(path)["estimator"] == "skgenecyt.GeneCytNet"
     gat = save_model(fitted["gat"], tmp_path / "gat.skgenecyt")
     assert model_metadata(gat)["estimator"] == "skgenecyt.GATClassifier"
 
