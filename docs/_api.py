@@ -62,13 +62,15 @@ SECTIONS = (
         "skgenecyt.datasets",
         "Datasets, gene sets and loading",
         "The synthetic RA cohort and multi-study simulator, the built-in cytokine "
-        "modules, GMT files, expression tables, GEO series matrices and combining cohorts.",
+        "modules and matched random gene sets, GMT files, expression tables, GEO series "
+        "matrices and combining cohorts.",
     ),
     (
         "skgenecyt.preprocessing",
         "Input checks, normalisation and gene selection",
         "Pipeline steps for expression matrices: the checks on their way into a "
-        "model, per-sample normalisation across studies and in-fold gene selection.",
+        "model, per-sample normalisation across studies, in-fold gene selection "
+        "and scores of prior gene sets.",
     ),
     (
         "skgenecyt.persistence",

@@ -25,6 +25,7 @@ from .datasets import (
     make_ra_cohort,
     make_ra_studies,
     match_modules,
+    random_gene_sets,
     read_geo_series_matrix,
     read_gmt,
     write_geo_studies,
@@ -50,7 +51,13 @@ from .perturbation import (
 )
 from .pipeline import GeneCytNet, make_genecytnet
 from .plotting import plot_dose_response, plot_perturbation_effects
-from .preprocessing import ExpressionValidator, QuantileNormalizer, SelectKPerSample, anova_f
+from .preprocessing import (
+    ExpressionValidator,
+    GeneSetScores,
+    QuantileNormalizer,
+    SelectKPerSample,
+    anova_f,
+)
 from .report import perturbation_summary
 
 __all__ = [
@@ -61,6 +68,7 @@ __all__ = [
     "FeatureGraph",
     "GATClassifier",
     "GeneCytNet",
+    "GeneSetScores",
     "LeafScaledGradientBoosting",
     "LowCoverageWarning",
     "ModelVersionWarning",
@@ -95,6 +103,7 @@ __all__ = [
     "plot_dose_response",
     "plot_perturbation_effects",
     "prior_graph",
+    "random_gene_sets",
     "read_geo_series_matrix",
     "read_gmt",
     "save_model",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from numbers import Integral
 from typing import ClassVar
 
@@ -19,13 +20,21 @@ from skgenecyt._sklearn_compat import Interval, StrOptions, _num_samples, valida
 from skgenecyt._training import member_random_states
 from skgenecyt.decomposition import VAETransformer
 from skgenecyt.graph import GATClassifier
-from skgenecyt.preprocessing import ExpressionValidator, QuantileNormalizer, anova_f
+from skgenecyt.preprocessing import (
+    ExpressionValidator,
+    GeneSetScores,
+    QuantileNormalizer,
+    anova_f,
+)
 
 #: Genes kept by the default in-fold ANOVA selection in front of the VAE.
 DEFAULT_N_GENES = 100
 
 #: Latent factors of the default VAE (the nodes of the GAT's graph).
 DEFAULT_N_COMPONENTS = 8
+
+#: The steps that a model guided by gene sets holds inside ``features`` (as ``latent``).
+LATENT_STEPS = ("select", "scale", "vae")
 
 #: ``n_members="auto"`` trains ceil(MEMBER_SAMPLE_BUDGET / n_samples) members ...
 MEMBER_SAMPLE_BUDGET = 200
@@ -256,13 +265,17 @@ def _logits(tail, Xt, params):
 
 @validate_params(
     {"random_state": ["random_state"], "normalize": ["boolean"],
-     "n_members": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")]},
+     "n_members": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+     "gene_sets": [None, dict, str, os.PathLike]},
     prefer_skip_nested_validation=True,
 )
-def make_genecytnet(random_state=None, *, normalize=False, n_members="auto", **params):
+def make_genecytnet(random_state=None, *, normalize=False, n_members="auto", gene_sets=None,
+                    **params):
     """Build GeneCytNet: gene selection, scaling, a VAE and a graph attention classifier.
 
-    The pipeline has five named steps (six with ``normalize=True``):
+    The pipeline has five named steps (six with ``normalize=True``; with
+    ``gene_sets``, ``select``, ``scale`` and ``vae`` are held inside one step
+    ``features``, see below):
 
     ``check``
         :class:`~skgenecyt.preprocessing.ExpressionValidator`: stops text
@@ -324,6 +337,23 @@ def make_genecytnet(random_state=None, *, normalize=False, n_members="auto", **p
         :class:`GeneCytNet`): ``"auto"`` trains ten at 20 samples, two at
         100 and one from 200 on (:func:`auto_n_members`), which makes small
         cohorts' results far less dependent on the seed at little cost.
+    gene_sets : dict, str, path-like or None, default=None
+        Prior gene sets that guide the model: a dict ``name -> genes``, the
+        path of a GMT file, or ``"cytokine"`` for the built-in IL6, TNF and
+        IL1B modules. ``select``, ``scale`` and ``vae`` then move inside a
+        step ``features`` (a :class:`~skgenecyt.preprocessing.GeneSetScores`
+        holding them as ``latent``), which adds one score per set (the mean
+        of its genes in training SD units) to the latent factors: the GAT
+        gets one node per set, named by the set, beside the factors. Every
+        gene of a set present in the data reaches the model whatever the
+        selection keeps, so :func:`~skgenecyt.perturbation_effects` of a
+        module given as a set acts on all of its genes. Step parameters keep
+        their short names here (``vae__n_components`` sets
+        ``features__latent__vae__n_components``); ``features__gene_sets``
+        switches the sets off (None) or changes them, e.g. in
+        ``GridSearchCV``. Compare with the same model on
+        :func:`~skgenecyt.datasets.random_gene_sets` before crediting the
+        biology (see :ref:`knowledge_guided`).
     **params
         Step parameters by their pipeline names, as ``GridSearchCV`` uses
         them, e.g. ``vae__n_components=16``, ``gat__heads=2``,
@@ -352,21 +382,53 @@ def make_genecytnet(random_state=None, *, normalize=False, n_members="auto", **p
     (8, 0)
     >>> list(make_genecytnet(normalize=True).named_steps)
     ['check', 'normalize', 'select', 'scale', 'vae', 'gat']
+    >>> guided = make_genecytnet(random_state=0, gene_sets="cytokine", select__k=200)
+    >>> list(guided.named_steps)
+    ['check', 'features', 'gat']
+    >>> guided.get_params()["features__latent__select__k"]
+    200
     """
     if isinstance(random_state, np.random.RandomState):
         vae_seed, gat_seed = (int(s) for s in random_state.randint(np.iinfo(np.int32).max, size=2))
     else:
         vae_seed = gat_seed = random_state
-    pipeline = GeneCytNet([
-        ("check", ExpressionValidator()),
-        *([("normalize", QuantileNormalizer())] if normalize else []),
+    latent = [
         ("select", SelectKBest(anova_f, k=DEFAULT_N_GENES)),
         ("scale", StandardScaler()),
         ("vae", VAETransformer(n_components=DEFAULT_N_COMPONENTS, random_state=vae_seed)),
-        ("gat", GATClassifier(random_state=gat_seed)),
-    ], n_members=n_members)
+    ]
+    front = [
+        ("check", ExpressionValidator()),
+        *([("normalize", QuantileNormalizer())] if normalize else []),
+    ]
+    if gene_sets is None:
+        steps = [*front, *latent]
+    else:
+        steps = _guided_steps(front, latent, gene_sets)
+        params = {_guided_name(name): value for name, value in params.items()}
+    pipeline = GeneCytNet([*steps, ("gat", GATClassifier(random_state=gat_seed))],
+                          n_members=n_members)
     _set_step_params(pipeline, params)
     return pipeline
+
+
+def _guided_steps(front, latent, gene_sets):
+    """The steps before the GAT in a model guided by gene sets.
+
+    Gene names flow (as pandas) from ``check`` to the scores, and the scores'
+    names (latent factors, then sets) become the GAT's node names.
+    """
+    return [
+        *((name, step.set_output(transform="pandas")) for name, step in front),
+        ("features", GeneSetScores(gene_sets, latent=Pipeline(latent))
+         .set_output(transform="pandas")),
+    ]
+
+
+def _guided_name(name):
+    """``vae__n_components`` -> ``features__latent__vae__n_components`` in a guided model."""
+    step = name.split("__", 1)[0]
+    return f"features__latent__{name}" if step in LATENT_STEPS else name
 
 
 def _set_step_params(pipeline, params):

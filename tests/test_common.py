@@ -25,6 +25,8 @@ FAST_PARAMS: dict[str, dict] = {
     "CytokinePerturbation": {"module": "M", "modules": {"M": [0]}},
     # The checks' arrays have a few features; a reference distribution needs more genes.
     "QuantileNormalizer": {"min_genes": 2},
+    # Column 0 exists even in the one-feature checks; the scores alone (no latent).
+    "GeneSetScores": {"gene_sets": {"S": [0]}},
     "GATClassifier": {
         "hidden_channels": 8, "heads": 2, "n_layers": 1, "node_embedding_dim": 4,
         "max_epochs": 10, "batch_size": 64, "lr": 2e-2, "early_stopping": False,

@@ -15,12 +15,14 @@ from sklearn.model_selection import (
 from sklearn.pipeline import Pipeline
 
 from skgenecyt import (
+    GeneSetScores,
     QuantileNormalizer,
     benchmark,
     load_model,
     make_genecytnet,
     make_ra_cohort,
     make_ra_studies,
+    random_gene_sets,
     save_model,
 )
 
@@ -151,3 +153,84 @@ def test_normalized_model_in_leave_one_study_out_and_on_file(tmp_path):
     path = save_model(model, tmp_path / "normalized.skgenecyt")
     np.testing.assert_array_equal(load_model(path).predict_proba(studies.X),
                                   model.predict_proba(studies.X))
+
+
+# -- gene_sets=: GeneCytNet guided by prior gene sets --------------------------------------------
+
+def test_gene_sets_put_the_latent_steps_inside_features():
+    model = make_genecytnet(random_state=0, gene_sets="cytokine", vae__n_components=6,
+                            select__k=50, gat__heads=2)
+    assert list(model.named_steps) == ["check", "features", "gat"]
+    features = model.named_steps["features"]
+    assert isinstance(features, GeneSetScores)
+    assert list(features.latent.named_steps) == ["select", "scale", "vae"]
+    params = model.get_params()
+    assert params["features__latent__vae__n_components"] == 6
+    assert params["features__latent__select__k"] == 50
+    assert params["gat__heads"] == 2
+    assert params["features__gene_sets"] == "cytokine"
+    assert list(make_genecytnet(gene_sets={"s": ["A"]}, normalize=True).named_steps) == [
+        "check", "normalize", "features", "gat"]
+    with pytest.raises(ValueError, match="Unknown GeneCytNet parameter"):
+        make_genecytnet(gene_sets="cytokine", vae__no_such=1)
+    with pytest.raises(TypeError, match="gene_sets"):
+        make_genecytnet(gene_sets=["IL6"])
+
+
+def test_guided_model_has_one_node_per_set(data):
+    model = make_genecytnet(random_state=0, gene_sets="cytokine", **TINY).fit(data.X, data.y)
+    names = list(model.named_steps["gat"].feature_names_in_)
+    assert names == ["vae0", "vae1", "vae2", "vae3", "IL6", "TNF", "IL1B"]
+    features = model.named_steps["features"]
+    # every gene of every set counts, whatever the selection keeps
+    assert (features.coverage_["coverage"] == 1).all()
+    selected = set(data.X.columns[features.latent_.named_steps["select"].get_support()])
+    assert not all(set(genes) <= selected for genes in data.modules.values())
+    proba = model.predict_proba(data.X_holdout)
+    assert proba.shape == (20, 2)
+
+
+def test_grid_search_switches_gene_sets_on_and_off(data):
+    search = GridSearchCV(
+        make_genecytnet(random_state=0, gene_sets="cytokine", **TINY),
+        {"features__gene_sets": [None, "cytokine"], "gat__heads": [1, 2]},
+        cv=StratifiedKFold(2, shuffle=True, random_state=0), scoring="roc_auc",
+    )
+    search.fit(data.X, data.y)
+    assert len(search.cv_results_["params"]) == 4
+    n_nodes = {None: 4, "cytokine": 7}[search.best_params_["features__gene_sets"]]
+    assert search.best_estimator_.named_steps["gat"].n_features_in_ == n_nodes
+
+
+def test_without_sets_the_features_step_is_the_default_model(data):
+    plain = make_genecytnet(random_state=0, **TINY).fit(data.X, data.y)
+    off = make_genecytnet(random_state=0, gene_sets="cytokine", **TINY)
+    off.set_params(features__gene_sets=None).fit(data.X, data.y)
+    np.testing.assert_allclose(off.predict_proba(data.X_holdout),
+                               plain.predict_proba(data.X_holdout), rtol=1e-5, atol=1e-6)
+
+
+def test_guided_model_round_trips_through_a_model_file(data, tmp_path):
+    sets = {name: genes[:10] for name, genes in data.modules.items()}
+    control = random_gene_sets(sets, data.X, random_state=0)
+    model = make_genecytnet(random_state=0, gene_sets=control, **TINY).fit(data.X, data.y)
+    save_model(model, tmp_path / "guided.skops")
+    restored = load_model(tmp_path / "guided.skops")
+    np.testing.assert_array_equal(model.predict_proba(data.X_holdout),
+                                  restored.predict_proba(data.X_holdout))
+    assert restored.named_steps["features"].set_names_ == ["IL6", "TNF", "IL1B"]
+
+
+def test_benchmark_compares_guided_random_and_default_on_the_same_splits(data):
+    sets = {name: genes[:10] for name, genes in data.modules.items()}
+    control = random_gene_sets(sets, data.X, random_state=0)
+    models = {"default": make_genecytnet(0, **TINY),
+              "cytokine": make_genecytnet(0, gene_sets=sets, **TINY),
+              "random": make_genecytnet(0, gene_sets=control, **TINY)}
+    table, details = benchmark(models, data.X, data.y, cv=2, random_state=0,
+                               scoring="roc_auc", return_details=True)
+    assert table["model"].tolist() == ["default", "cytokine", "random"]
+    assert table["cv_roc_auc_mean"].between(0, 1).all()
+    rows = details.cv_predictions.groupby("model")[["split", "sample"]]
+    tested = {name: list(map(tuple, part.to_numpy())) for name, part in rows}
+    assert tested["default"] == tested["cytokine"] == tested["random"]  # same test rows

@@ -9,6 +9,7 @@ from ._geo_write import write_geo_studies
 from ._gmt import read_gmt
 from ._labels import labels_from_metadata
 from ._modules import LowCoverageWarning, load_cytokine_modules, match_modules
+from ._random_sets import random_gene_sets
 from ._studies import make_ra_studies
 from ._synthetic import make_ra_cohort
 from ._warnings import CohortWarning
@@ -24,6 +25,7 @@ __all__ = [
     "make_ra_cohort",
     "make_ra_studies",
     "match_modules",
+    "random_gene_sets",
     "read_geo_series_matrix",
     "read_gmt",
     "write_geo_studies",

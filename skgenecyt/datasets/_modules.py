@@ -128,21 +128,25 @@ class MatchedModule:
         return len(self.genes) / self.n_defined if self.n_defined else 0.0
 
 
+#: The name that stands for the built-in modules wherever gene sets are given.
+BUILT_IN = "cytokine"
+
+
 def resolve_modules(modules) -> dict:
-    """Return ``name -> genes`` for None (the built-in modules), a dict or a GMT path.
+    """``name -> genes`` for None or ``"cytokine"`` (the built-in modules), a dict or a GMT path.
 
     Only the collection is checked here; each module's genes are checked when
     it is located (:func:`locate_modules`), so a module that is never used
     cannot stop the others.
     """
-    if modules is None:
+    if modules is None or (isinstance(modules, str) and modules == BUILT_IN):
         return load_cytokine_modules()
     if isinstance(modules, str | os.PathLike):
         return read_gmt(modules)
     if not isinstance(modules, Mapping):
         raise TypeError(
-            "modules must be a dict of gene lists, a path to a GMT file or None "
-            f"(the built-in modules), got {type(modules).__name__}."
+            "modules must be a dict of gene lists, a path to a GMT file, or None or "
+            f"{BUILT_IN!r} (the built-in modules), got {type(modules).__name__}."
         )
     if not modules:
         raise ValueError("modules is empty: give at least one module.")

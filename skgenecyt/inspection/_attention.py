@@ -1,7 +1,9 @@
 """What a fitted GATClassifier attends to: attention tables and node importance.
 
 The functions take a fitted :class:`~skgenecyt.GATClassifier` (anything with
-its ``net_``, ``graph_``, ``classes_``, ``_prepare`` and ``_num_threads``). Attention weights
+its ``net_``, ``graph_``, ``classes_``, ``_prepare`` and ``_num_threads``), or a
+fitted Pipeline ending in one, such as GeneCytNet: its other steps transform
+the samples into the GAT's nodes. Attention weights
 depend on the sample (they are computed from its node features), so tables
 report averages over samples.
 """
@@ -13,6 +15,7 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 import torch
+from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from skgenecyt._sklearn_compat import Interval, validate_params
@@ -73,6 +76,17 @@ def attention_sums(estimator, Xs, labels=None, batch_size=BATCH_SIZE):
     return {"attention": attention, "readout": readout, "counts": counts}
 
 
+def _graph_model(estimator, X):
+    """The fitted GAT and X as its input: a Pipeline's last step and its other steps' output."""
+    if not isinstance(estimator, Pipeline):
+        check_is_fitted(estimator, "net_")
+        return estimator, X
+    check_is_fitted(estimator)
+    head, final = estimator[:-1], estimator[-1]
+    check_is_fitted(final, "net_")
+    return final, (None if X is None else head.transform(X))
+
+
 def _edges(estimator):
     """(source, target) node positions of the edges the attention is reported on."""
     module, _ = _module(estimator)
@@ -94,7 +108,7 @@ def _class_indices(estimator, y):
 
 @validate_params(
     {
-        "estimator": "no_validation",  # a fitted GATClassifier: check_is_fitted below
+        "estimator": "no_validation",  # a fitted GATClassifier or Pipeline: checked below
         "X": ["array-like", None],
         "y": ["array-like", None],
         "per_class": ["boolean"],
@@ -112,7 +126,12 @@ def attention_table(estimator, X=None, y=None, per_class=False):
 
     Parameters
     ----------
-    estimator : fitted GATClassifier
+    estimator : fitted GATClassifier or Pipeline
+        A fitted :class:`~skgenecyt.GATClassifier`, or a fitted Pipeline whose
+        last step is one (e.g. :func:`~skgenecyt.make_genecytnet`); X then goes
+        through the steps before it. The nodes are the GAT's input features:
+        in GeneCytNet the latent factors and, with ``gene_sets``, one node per
+        gene set, named by the set.
     X : array-like or DataFrame of shape (n_samples, n_features_in_), optional
         Samples to average over. With None, the average over the training
         rows, recorded at the end of ``fit``, is reported.
@@ -146,7 +165,7 @@ def attention_table(estimator, X=None, y=None, per_class=False):
     >>> table.groupby(["layer", "head", "target"])["attention"].sum().round(6).unique()
     array([1.])
     """
-    check_is_fitted(estimator, "net_")
+    estimator, X = _graph_model(estimator, X)
     if X is None:
         if y is not None:
             raise ValueError("y was given without X; pass the samples y belongs to.")
@@ -193,7 +212,7 @@ def attention_table(estimator, X=None, y=None, per_class=False):
 
 @validate_params(
     {
-        "estimator": "no_validation",  # a fitted GATClassifier: check_is_fitted below
+        "estimator": "no_validation",  # a fitted GATClassifier or Pipeline: checked below
         "X": ["array-like"],
         "target_class": "no_validation",  # one of estimator.classes_: checked below
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -218,7 +237,12 @@ def node_importance(estimator, X, target_class=None, batch_size=BATCH_SIZE):
 
     Parameters
     ----------
-    estimator : fitted GATClassifier
+    estimator : fitted GATClassifier or Pipeline
+        A fitted :class:`~skgenecyt.GATClassifier`, or a fitted Pipeline whose
+        last step is one (e.g. :func:`~skgenecyt.make_genecytnet`); X then goes
+        through the steps before it. The nodes are the GAT's input features:
+        in GeneCytNet the latent factors and, with ``gene_sets``, one node per
+        gene set, named by the set.
     X : array-like or DataFrame of shape (n_samples, n_features_in_)
     target_class : label, optional
         Class whose log-probability is differentiated; by default the last of
@@ -247,6 +271,7 @@ def node_importance(estimator, X, target_class=None, batch_size=BATCH_SIZE):
     >>> imp["gradient_x_input"].idxmax()
     'x0'
     """
+    estimator, X = _graph_model(estimator, X)
     module, device = _module(estimator)
     Xs = estimator._prepare(X)
     classes = list(estimator.classes_)

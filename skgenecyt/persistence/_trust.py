@@ -36,6 +36,7 @@ DEFAULT_TRUSTED_TYPES = (
     "skgenecyt.GeneCytNet",
     "skgenecyt.ExpressionValidator",
     "skgenecyt.QuantileNormalizer",
+    "skgenecyt.GeneSetScores",
     "skgenecyt.SelectKPerSample",
     "skgenecyt.AdaptiveStratifiedKFold",
     "skgenecyt.TemperatureCalibratedClassifier",

@@ -26,6 +26,7 @@ from sklearn.utils.validation import FLOAT_DTYPES, check_array, check_is_fitted
 from skgenecyt._sklearn_compat import HasMethods, Interval, StrOptions, validate_params
 from skgenecyt._validation import non_numeric_columns, non_numeric_error
 from skgenecyt.datasets._modules import locate_modules, resolve_modules
+from skgenecyt.preprocessing import GeneSetScores
 
 from ._batch import StackedPredictor
 from ._modes import MODES, fit_gene_stats, perturb_values
@@ -234,20 +235,35 @@ def _selected_inputs(estimator, n_features):
     its columns (``"passthrough"``, or output names equal to its input names,
     as scalers have) or keeps a subset of them (a ``SelectorMixin`` such as
     ``SelectKBest``, through ``get_support``; or any step whose output names
-    are some of its input names). The first other step (an encoder, a
-    projection) ends the walk: every column that reaches it counts as used.
-    None when the estimator is not a Pipeline or no step dropped a column.
+    are some of its input names). A :class:`~skgenecyt.preprocessing.GeneSetScores`
+    step ends the walk with the genes of its sets (every one counts) and the
+    columns its ``latent_`` pipeline keeps, found the same way. The first
+    other step (an encoder, a projection) ends the walk: every column that
+    reaches it counts as used. None when the estimator is not a Pipeline or
+    no step dropped a column.
     """
     if not isinstance(estimator, Pipeline):
         return None
-    names = getattr(estimator, "feature_names_in_", None)
+    kept = _kept_columns(estimator, n_features)
+    if len(kept) == n_features:
+        return None
+    mask = np.zeros(n_features, dtype=bool)
+    mask[kept] = True
+    return mask
+
+
+def _kept_columns(pipeline, n_features):
+    """The input columns (indices) that reach the first step that is not a selection."""
+    names = getattr(pipeline, "feature_names_in_", None)
     if names is None:
         names = [f"x{i}" for i in range(n_features)]
     names = np.asarray(names, dtype=object)
     kept = np.arange(n_features)  # the input column behind each current column
-    for _, step in estimator.steps[:-1]:
+    for _, step in pipeline.steps[:-1]:
         if step is None or isinstance(step, str):  # "passthrough"
             continue
+        if isinstance(step, GeneSetScores):
+            return kept[_set_scores_inputs(step, len(kept))]
         if isinstance(step, SelectorMixin):
             support = np.asarray(step.get_support(), dtype=bool)
             if support.shape != kept.shape:
@@ -263,11 +279,22 @@ def _selected_inputs(estimator, n_features):
             break
         pick = np.array([position[name] for name in out], dtype=np.intp)
         kept, names = kept[pick], names[pick]
-    if len(kept) == n_features:
-        return None
-    mask = np.zeros(n_features, dtype=bool)
-    mask[kept] = True
-    return mask
+    return kept
+
+
+def _set_scores_inputs(step, n_features):
+    """Boolean mask of a fitted GeneSetScores' inputs that reach its output."""
+    latent = step.latent_
+    if latent is None:
+        used = np.zeros(n_features, dtype=bool)
+    elif isinstance(latent, Pipeline):
+        used = np.zeros(n_features, dtype=bool)
+        used[_kept_columns(latent, n_features)] = True
+    else:
+        used = np.ones(n_features, dtype=bool)
+    for columns in step.set_indices_.values():
+        used[columns] = True
+    return used
 
 
 def model_gene_usage(estimator, X, genes, *, scale=None, columns=None, pos_index=1,
@@ -570,7 +597,9 @@ def perturbation_effects(
     select columns (any ``SelectorMixin`` such as ``SelectKBest``, with
     ``"passthrough"`` steps and column-keeping transformers such as
     ``StandardScaler`` around them), a gene is used when it passes the
-    selection. For any other estimator, each module gene alone is shifted by
+    selection; in GeneCytNet guided by gene sets (``make_genecytnet(gene_sets=...)``)
+    every gene of a set is used besides those selected, so a module given
+    as a set has ``model_coverage`` 1. For any other estimator, each module gene alone is shifted by
     one training standard deviation in up to 16 of the perturbed rows, and it
     is used when P(RA) of any of them changes by more than ``1e-6``; a model
     whose response to single genes is a step function (a tree) can be

@@ -1,7 +1,14 @@
-"""Preprocessing: input checks, cross-cohort normalisation and in-fold gene selection."""
+"""Preprocessing: input checks, normalisation, in-fold gene selection and gene-set scores."""
 
+from ._gene_sets import GeneSetScores
 from ._normalization import QuantileNormalizer
 from ._selection import SelectKPerSample, anova_f
 from ._validator import ExpressionValidator
 
-__all__ = ["ExpressionValidator", "QuantileNormalizer", "SelectKPerSample", "anova_f"]
+__all__ = [
+    "ExpressionValidator",
+    "GeneSetScores",
+    "QuantileNormalizer",
+    "SelectKPerSample",
+    "anova_f",
+]

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
+from skgenecyt.datasets._random_sets import expression_bins
 from skgenecyt.perturbation._statistics import (
     bootstrap_means,
     empirical_p_value,
-    expression_bins,
     null_gene_sets,
 )
 
