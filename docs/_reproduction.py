@@ -87,6 +87,29 @@ def effects_table(results):
     return _list_table(header, rows)
 
 
+def prior_sets_table(results):
+    """GeneCytNet on the cytokine sets, on random sets and as it is: CV and holdout AUC."""
+    rows = [[r["model"], f"{r['cv_roc_auc_mean']:.3f} ± {r['cv_roc_auc_sd']:.3f}",
+             f"{r['holdout_roc_auc']:.3f} [{r['holdout_roc_auc_ci_low']:.3f}, "
+             f"{r['holdout_roc_auc_ci_high']:.3f}]", f"{r['fit_time_mean']:.2f}"]
+            for r in results["prior_gene_sets"]["table"]]
+    return _list_table(["Model", "CV ROC AUC", "Holdout ROC AUC", "Fit time (s)"], rows)
+
+
+def prior_sets_verdict(results):
+    """Whether the cytokine sets beat their control, with the numbers that decide it."""
+    p = results["prior_gene_sets"]
+    return [
+        f"* The cytokine sets beat the random sets by more than the larger CV SD: "
+        f"{_verdict(p['beats_random_sets_by_more_than_spread'])} (CV AUC gap "
+        f"{p['cv_gap_to_random_sets']:+.3f}, larger SD {p['cv_spread']:.3f}).",
+        f"* The cytokine sets are not below the default model by more than 0.005 CV AUC: "
+        f"{_verdict(p['not_below_default_by_more_than_0.005'])} (difference "
+        f"{p['cv_difference_to_default']:+.3f}).",
+        "",
+    ]
+
+
 def _verdict(ok):
     return "met" if ok else "**missed**"
 
@@ -179,6 +202,15 @@ def render(results=None) -> str:
               "samples]; cross-validation: mean ± SD over the folds (identical folds "
               "for every model). The paper does not say what its ± measures.", ""]
     lines += benchmark_table(results)
+    if "prior_gene_sets" in results:
+        lines += ["Prior gene sets and their control", "---------------------------------", ""]
+        lines += ["GeneCytNet guided by the built-in IL-6, TNF and IL-1β gene sets "
+                  "(``gene_sets=\"cytokine\"``), the same model on random gene sets of the "
+                  "same sizes matched in expression "
+                  "(:func:`~skgenecyt.datasets.random_gene_sets`), and the default model, "
+                  "on the same folds and holdout (see :ref:`knowledge_guided`).", ""]
+        lines += prior_sets_table(results)
+        lines += prior_sets_verdict(results)
     lines += ["Cytokine perturbation", "---------------------", ""]
     lines += ["Mean change in P(RA) over the holdout samples when every gene of the "
               "module is shifted up by one training SD, with its 95% bootstrap "

@@ -50,7 +50,7 @@ def fast_benchmark_models(monkeypatch):
     import skgenecyt.report._benchmark_report as benchmark_report_module
 
     monkeypatch.setattr(skgenecyt.pipeline, "make_genecytnet",
-                        lambda random_state=None: make_pipeline(
+                        lambda random_state=None, **params: make_pipeline(
                             StandardScaler(), LogisticRegression(C=0.1)))
     monkeypatch.setattr(benchmark_report_module, "default_baselines",
                         lambda random_state=None: {"dummy": DummyClassifier()})

@@ -191,8 +191,20 @@ def test_reproduce_quick_writes_every_output(tmp_path, capsys):
     assert set(results["perturbation_effects"]) == set(models)
     assert results["environment"]["packages"]["torch"]
     assert results["models"]["GeneCytNet"]["class"] == "skgenecyt.pipeline.GeneCytNet"
+    # the control for prior knowledge: the default row is the benchmark's own
+    prior = results["prior_gene_sets"]
+    assert [row["model"] for row in prior["table"]] == [
+        "GeneCytNet", "GeneCytNet, cytokine sets", "GeneCytNet, random sets"]
+    assert prior["table"][0] == {k: results["benchmark"][0][k] for k in prior["table"][0]}
+    by_model = {row["model"]: row["cv_roc_auc_mean"] for row in prior["table"]}
+    gap = by_model["GeneCytNet, cytokine sets"] - by_model["GeneCytNet, random sets"]
+    assert prior["cv_gap_to_random_sets"] == pytest.approx(gap)
+    assert prior["beats_random_sets_by_more_than_spread"] == (gap > prior["cv_spread"])
+    guided_steps = dict(results["models"]["GeneCytNet, cytokine sets"]["params"]["steps"])
+    assert guided_steps["features"]["params"]["gene_sets"] == "cytokine"
     report = (out / "report.md").read_text()
-    for text in ("0.962 ± 0.005", "0.957 ± 0.006", "+0.12 ± 0.03", "QUICK RUN", "Targets"):
+    for text in ("0.962 ± 0.005", "0.957 ± 0.006", "+0.12 ± 0.03", "QUICK RUN", "Targets",
+                 "Prior gene sets and their control"):
         assert text in report, text
     html = (out / "report.html").read_text()
     assert html.count("data:image/png;base64,") == 4

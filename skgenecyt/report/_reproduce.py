@@ -15,6 +15,7 @@ from skgenecyt.perturbation import perturbation_effects
 from skgenecyt.report._document import Bullets, Heading, Paragraph, Table
 from skgenecyt.report._paper import MODULES, PAPER
 from skgenecyt.report._perturbation_summary import perturbation_summary
+from skgenecyt.report._prior_sets import prior_set_blocks, prior_set_comparison, prior_set_models
 from skgenecyt.report._results import estimator_params
 from skgenecyt.report._sections import (
     benchmark_blocks,
@@ -142,6 +143,15 @@ def reproduce(out, *, quick=False, force=False, random_state=0, n_jobs=None, ver
                 cv=settings.cv, n_bootstrap=settings.n_bootstrap, random_state=random_state,
                 n_jobs=n_jobs, return_details=True, verbose=verbose,
             )
+        guided = prior_set_models(cohort.X, random_state, settings.genecytnet)
+        with report.step(f"prior gene sets: GeneCytNet on the cytokine sets and on random "
+                         f"sets, the same splits ({len(guided) * (settings.cv + 1)} fits)"):
+            guided_table = benchmark(
+                guided, cohort.X, cohort.y, cohort.X_holdout, cohort.y_holdout,
+                cv=details.splits, n_bootstrap=settings.n_bootstrap,
+                random_state=random_state, n_jobs=n_jobs, verbose=verbose,
+            )
+            prior_sets, prior_verdict = prior_set_comparison(table, guided_table)
         effects, summary = {}, None
         for name, model in details.estimators.items():
             with report.step(f"perturbation effects of {name}"):
@@ -164,6 +174,7 @@ def reproduce(out, *, quick=False, force=False, random_state=0, n_jobs=None, ver
             blocks += _comparison_blocks(table, effects.get("GeneCytNet"), targets, quick)
             blocks += benchmark_blocks(table, details, report.stage,
                                        cv_reference=("paper", *PAPER["cv_roc_auc"]))
+            blocks += prior_set_blocks(prior_sets, prior_verdict)
             blocks += _perturbation_blocks(effects, summary, report.stage)
             blocks += model_blocks()
             results = report.results({
@@ -174,13 +185,15 @@ def reproduce(out, *, quick=False, force=False, random_state=0, n_jobs=None, ver
                            "n_genes": cohort.X.shape[1],
                            "module_effects": cohort.module_effects,
                            "module_sizes": {m: len(g) for m, g in cohort.modules.items()}},
-                "models": {name: estimator_params(m) for name, m in models.items()},
+                "models": {name: estimator_params(m)
+                           for name, m in {**models, **guided}.items()},
                 "benchmark": table, "cv_results": details.cv_results,
                 "splits": [test for _, test in details.splits],
                 "holdout_predictions": details.holdout_predictions.reset_index(
                     names="sample"),
                 "perturbation_effects": {n: e for n, e in effects.items()},
                 "dose_response": summary.dose_response if summary is not None else None,
+                "prior_gene_sets": {"table": prior_sets, **prior_verdict},
                 "paper": PAPER, "targets": targets,
             })
             command = ("skgenecyt reproduce --out DIR" + (" --quick" if quick else "")
