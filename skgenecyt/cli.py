@@ -162,6 +162,10 @@ def _add_benchmark(commands, common):
                         "beside leaving each cohort out")
     p.add_argument("--n-repeats", type=int, default=1, metavar="R",
                    help="repetitions of the K-fold split (default: 1)")
+    p.add_argument("--gene-sets", metavar="GMT",
+                   help="also run GeneCytNet guided by these gene sets ('cytokine' for the "
+                        "built-in IL6, TNF and IL1B modules, or a GMT file) and, as its "
+                        "control, on random gene sets of the same sizes")
     _add_random_state(p)
     _add_n_jobs(p)
     _add_force(p)
@@ -308,7 +312,7 @@ def _run_benchmark(args):
                                groups=data.groups, cv=args.cv, n_repeats=args.n_repeats,
                                random_state=args.random_state, n_jobs=_n_jobs(args.n_jobs),
                                force=args.force, verbose=not args.quiet, sources=sources,
-                               pos_label=args.pos_label)
+                               pos_label=args.pos_label, gene_sets=args.gene_sets)
     for note in results["notes"]:
         print(f"skgenecyt benchmark: note: {note}", file=sys.stderr)
     print(args.out / "report.md")

@@ -125,3 +125,20 @@ def test_benchmark_input_errors(tmp_path, capsys, extra, match):
     assert lines[0].startswith("skgenecyt benchmark: error: "), err
     assert re.search(match, lines[0]), lines[0]
     assert not (tmp_path / "r").exists()
+
+
+def test_gene_sets_from_a_gmt_file_add_the_guided_model_and_its_control(
+        studies, cohort_files, fast_benchmark_models, tmp_path, capsys):
+    genes = list(studies.cohorts["GSESIM1"][0].columns)
+    gmt = tmp_path / "sets.gmt"
+    gmt.write_text(f"FIRST\tdescription\t{chr(9).join(genes[:12])}\n"
+                   f"SECOND\tdescription\t{chr(9).join(genes[40:48])}\n")
+    out = tmp_path / "report"
+    code, _, err = run(["benchmark", "--out", out, "--cv", "3", "--gene-sets", gmt,
+                        "--expression", cohort_files / "GSESIM1.csv.gz",
+                        "--labels", cohort_files / "GSESIM1.labels.csv"], capsys)
+    assert code == 0, err
+    results = json.loads((out / "results.json").read_text())
+    assert [r["model"] for r in results["prior_gene_sets"]["table"]] == [
+        "GeneCytNet", "GeneCytNet, prior sets", "GeneCytNet, random sets"]
+    assert "Prior gene sets and their control" in (out / "report.md").read_text()

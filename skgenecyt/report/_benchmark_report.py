@@ -8,6 +8,12 @@ from skgenecyt._sklearn_compat import validate_params
 from skgenecyt.model_selection import benchmark, default_baselines
 from skgenecyt.report._benchmark_notes import benchmark_notes
 from skgenecyt.report._document import Paragraph
+from skgenecyt.report._prior_sets import (
+    guided_name,
+    prior_set_blocks,
+    prior_set_comparison,
+    prior_set_models,
+)
 from skgenecyt.report._results import estimator_params
 from skgenecyt.report._sections import benchmark_blocks, model_blocks
 from skgenecyt.report._skeleton import Report
@@ -27,12 +33,13 @@ from skgenecyt.report._skeleton import Report
         "force": ["boolean"],
         "verbose": ["verbose"],
         "sources": [dict, None],
+        "gene_sets": [None, dict, str, os.PathLike],
     },
     prefer_skip_nested_validation=False,
 )
 def benchmark_report(X, y, out, *, X_holdout=None, y_holdout=None, groups=None, cv=5,
                      n_repeats=1, n_bootstrap=1000, random_state=0, n_jobs=None, force=False,
-                     verbose=1, sources=None, pos_label=None):
+                     verbose=1, sources=None, pos_label=None, gene_sets=None):
     """Compare GeneCytNet with the default baselines on a cohort and write a report.
 
     Runs :func:`~skgenecyt.benchmark` with GeneCytNet
@@ -85,6 +92,15 @@ def benchmark_report(X, y, out, *, X_holdout=None, y_holdout=None, groups=None, 
         Where the data came from (e.g. file names), recorded in the report.
     pos_label : label, default=None
         The positive (RA) class; None takes the greater of the two labels.
+    gene_sets : dict, str, path-like or None, default=None
+        Prior gene sets (a dict ``name -> genes``, a GMT path or
+        ``"cytokine"``): adds GeneCytNet guided by them
+        (``make_genecytnet(gene_sets=...)``) and, as its control, the same
+        model on random sets of the same sizes matched in expression
+        (:func:`~skgenecyt.datasets.random_gene_sets`, drawn from the
+        training rows' gene statistics, no labels), on the same splits, with a
+        report section that says whether the sets beat their control (see
+        :ref:`knowledge_guided`).
 
     Returns
     -------
@@ -95,8 +111,10 @@ def benchmark_report(X, y, out, *, X_holdout=None, y_holdout=None, groups=None, 
 
     with Report("benchmark", out, force=force, verbose=verbose, random_state=random_state,
                 provenance={"sources": sources}) as report:
-        models = {"GeneCytNet": make_genecytnet(random_state=random_state),
-                  **default_baselines(random_state=random_state)}
+        models = {"GeneCytNet": make_genecytnet(random_state=random_state)}
+        if gene_sets is not None:
+            models.update(prior_set_models(gene_sets, X, random_state))
+        models.update(default_baselines(random_state=random_state))
         with report.step(f"benchmark: {len(models)} models"):
             split_args = ({"cv": cv} if groups is None
                           else {"groups": groups, "within_cv": cv})
@@ -109,6 +127,11 @@ def benchmark_report(X, y, out, *, X_holdout=None, y_holdout=None, groups=None, 
             blocks = [Paragraph(_design(X, X_holdout, details, cv, n_repeats)
                                 + (f" Data: {sources}." if sources else ""))]
             blocks += benchmark_blocks(table, details, report.stage)
+            prior = None
+            if gene_sets is not None:
+                rows, verdict = prior_set_comparison(table, guided_name("prior"))
+                prior = {"table": rows, **verdict}
+                blocks += prior_set_blocks(rows, verdict)
             blocks += model_blocks()
             results = report.results({
                 "seeds": {"models": random_state, "benchmark": details.seeds},
@@ -122,6 +145,7 @@ def benchmark_report(X, y, out, *, X_holdout=None, y_holdout=None, groups=None, 
                 **({} if groups is None else {"cohorts": details.cohorts,
                                               "group_results": details.group_results,
                                               "within_results": details.within_results}),
+                **({} if prior is None else {"prior_gene_sets": prior}),
                 "splits": [test for _, test in details.splits],
             })
             report.publish("GeneCytNet benchmark", blocks, results)

@@ -1,55 +1,61 @@
-"""Reproduce's control for prior knowledge: GeneCytNet on the cytokine sets and on random sets.
+"""The control for prior knowledge: GeneCytNet on prior gene sets and on random sets.
 
 A model guided by gene sets can look better only because it reads a few more
 genes. The comparison puts three GeneCytNet models on identical splits: the
-default, the same model guided by the built-in cytokine sets
-(``gene_sets="cytokine"``) and guided by random sets of the same sizes
-matched in expression (:func:`~skgenecyt.datasets.random_gene_sets`).
+default, the same model guided by the prior sets (in ``reproduce`` the
+built-in cytokine sets, ``gene_sets="cytokine"``) and guided by random sets
+of the same sizes matched in expression
+(:func:`~skgenecyt.datasets.random_gene_sets`). ``reproduce`` and
+``benchmark_report(gene_sets=...)`` show it.
 """
 
 from __future__ import annotations
-
-import pandas as pd
 
 from skgenecyt.datasets import random_gene_sets
 from skgenecyt.report._document import Bullets, Heading, Paragraph, Table
 from skgenecyt.report._tables import fmt, mean_sd, with_ci
 
-#: The rows of the comparison, in order: the default model's name in the benchmark first.
-DEFAULT, CYTOKINE, RANDOM = "GeneCytNet", "GeneCytNet, cytokine sets", "GeneCytNet, random sets"
+#: The default model's name in a benchmark, and that of the control.
+DEFAULT, RANDOM = "GeneCytNet", "GeneCytNet, random sets"
 
 
-def prior_set_models(X_train, random_state, genecytnet_params):
+def guided_name(label):
+    """The guided model's name in tables, e.g. ``"GeneCytNet, cytokine sets"``."""
+    return f"GeneCytNet, {label} sets"
+
+
+def prior_set_models(gene_sets, X_train, random_state, genecytnet_params=None, *,
+                     label="prior"):
     """The guided model and its control, unfitted; the random sets come from ``X_train``.
 
     The draw reads only the genes' training means and variances, never labels.
     """
     from skgenecyt.pipeline import make_genecytnet
 
-    control = random_gene_sets("cytokine", X_train, random_state=random_state)
+    params = genecytnet_params or {}
+    control = random_gene_sets(gene_sets, X_train, random_state=random_state)
     return {
-        CYTOKINE: make_genecytnet(random_state=random_state, gene_sets="cytokine",
-                                  **genecytnet_params),
-        RANDOM: make_genecytnet(random_state=random_state, gene_sets=control,
-                                **genecytnet_params),
+        guided_name(label): make_genecytnet(random_state=random_state, gene_sets=gene_sets,
+                                            **params),
+        RANDOM: make_genecytnet(random_state=random_state, gene_sets=control, **params),
     }
 
 
-def prior_set_comparison(table, guided_table):
-    """One row per model (default, cytokine sets, random sets) and the verdict.
+def prior_set_comparison(table, guided):
+    """Rows of the default, the guided (named ``guided``) and the random-set model; verdict.
 
-    The verdict: whether the cytokine sets beat the random sets by more than
-    the larger of their CV SDs, and are not below the default by more than
+    The verdict: whether the guided model beats the random sets by more than
+    the larger of their CV SDs, and is not below the default by more than
     0.005 in CV AUC.
     """
     columns = ["model", "cv_roc_auc_mean", "cv_roc_auc_sd", "holdout_roc_auc",
                "holdout_roc_auc_ci_low", "holdout_roc_auc_ci_high", "fit_time_mean"]
-    rows = pd.concat([table[table["model"] == DEFAULT], guided_table])[columns]
-    rows = rows.reset_index(drop=True)
+    rows = table.set_index("model").loc[[DEFAULT, guided, RANDOM]].reset_index()
+    rows = rows[[c for c in columns if c in rows]]
     by = rows.set_index("model")
-    gap = by.loc[CYTOKINE, "cv_roc_auc_mean"] - by.loc[RANDOM, "cv_roc_auc_mean"]
-    spread = max(by.loc[CYTOKINE, "cv_roc_auc_sd"], by.loc[RANDOM, "cv_roc_auc_sd"])
-    versus_default = by.loc[CYTOKINE, "cv_roc_auc_mean"] - by.loc[DEFAULT, "cv_roc_auc_mean"]
+    gap = by.loc[guided, "cv_roc_auc_mean"] - by.loc[RANDOM, "cv_roc_auc_mean"]
+    spread = max(by.loc[guided, "cv_roc_auc_sd"], by.loc[RANDOM, "cv_roc_auc_sd"])
+    versus_default = by.loc[guided, "cv_roc_auc_mean"] - by.loc[DEFAULT, "cv_roc_auc_mean"]
     verdict = {
         "cv_gap_to_random_sets": float(gap),
         "cv_spread": float(spread),
@@ -60,11 +66,13 @@ def prior_set_comparison(table, guided_table):
     return rows, verdict
 
 
-def prior_set_blocks(rows, verdict):
+def prior_set_blocks(rows, verdict, *, described="the prior gene sets"):
     """The report section: the three models' table and what it says."""
+    holdout = "holdout_roc_auc" in rows
     lines = [
         [r.model, mean_sd(r.cv_roc_auc_mean, r.cv_roc_auc_sd),
-         with_ci(r.holdout_roc_auc, r.holdout_roc_auc_ci_low, r.holdout_roc_auc_ci_high),
+         *([with_ci(r.holdout_roc_auc, r.holdout_roc_auc_ci_low, r.holdout_roc_auc_ci_high)]
+           if holdout else []),
          fmt(r.fit_time_mean, digits=2)]
         for r in rows.itertuples()
     ]
@@ -75,19 +83,18 @@ def prior_set_blocks(rows, verdict):
     return [
         Heading("Prior gene sets and their control"),
         Paragraph(
-            "GeneCytNet guided by the built-in IL-6, TNF and IL-1β gene sets (one node per "
-            "set beside the latent factors), the same model on random gene sets of the same "
-            "sizes matched in mean expression and variance, and the default model, on the "
-            "identical cross-validation splits and holdout."),
-        Table(["Model", "CV AUC", "Holdout AUC", "Fit time (s)"], lines,
-              caption="CV: mean ± SD over splits; holdout: point estimate [95% bootstrap "
-                      "interval]; fit time: mean over the CV fits."),
+            f"GeneCytNet guided by {described} (one node per set beside the latent "
+            "factors), the same model on random gene sets of the same sizes matched in mean "
+            "expression and variance, and the default model, on identical splits."),
+        Table(["Model", "CV AUC", *(["Holdout AUC"] if holdout else []), "Fit time (s)"],
+              lines, caption="CV: mean ± SD over splits; holdout: point estimate [95% "
+                             "bootstrap interval]; fit time: mean over the CV fits."),
         Bullets([
-            f"Cytokine sets beat the random sets by more than the spread: "
+            f"The prior sets beat the random sets by more than the spread: "
             f"{mark(verdict['beats_random_sets_by_more_than_spread'])} (CV AUC gap "
             f"{fmt(verdict['cv_gap_to_random_sets'], signed=True)}, larger CV SD "
             f"{fmt(verdict['cv_spread'])}).",
-            f"Cytokine sets not below the default by more than 0.005 CV AUC: "
+            f"The prior sets not below the default by more than 0.005 CV AUC: "
             f"{mark(verdict['not_below_default_by_more_than_0.005'])} (difference "
             f"{fmt(verdict['cv_difference_to_default'], signed=True)}).",
         ]),

@@ -7,6 +7,7 @@ import os
 from numbers import Integral
 
 import numpy as np
+import pandas as pd
 
 from skgenecyt._sklearn_compat import validate_params
 from skgenecyt.datasets import make_ra_cohort
@@ -15,7 +16,12 @@ from skgenecyt.perturbation import perturbation_effects
 from skgenecyt.report._document import Bullets, Heading, Paragraph, Table
 from skgenecyt.report._paper import MODULES, PAPER
 from skgenecyt.report._perturbation_summary import perturbation_summary
-from skgenecyt.report._prior_sets import prior_set_blocks, prior_set_comparison, prior_set_models
+from skgenecyt.report._prior_sets import (
+    guided_name,
+    prior_set_blocks,
+    prior_set_comparison,
+    prior_set_models,
+)
 from skgenecyt.report._results import estimator_params
 from skgenecyt.report._sections import (
     benchmark_blocks,
@@ -143,7 +149,8 @@ def reproduce(out, *, quick=False, force=False, random_state=0, n_jobs=None, ver
                 cv=settings.cv, n_bootstrap=settings.n_bootstrap, random_state=random_state,
                 n_jobs=n_jobs, return_details=True, verbose=verbose,
             )
-        guided = prior_set_models(cohort.X, random_state, settings.genecytnet)
+        guided = prior_set_models("cytokine", cohort.X, random_state, settings.genecytnet,
+                                  label="cytokine")
         with report.step(f"prior gene sets: GeneCytNet on the cytokine sets and on random "
                          f"sets, the same splits ({len(guided) * (settings.cv + 1)} fits)"):
             guided_table = benchmark(
@@ -151,7 +158,8 @@ def reproduce(out, *, quick=False, force=False, random_state=0, n_jobs=None, ver
                 cv=details.splits, n_bootstrap=settings.n_bootstrap,
                 random_state=random_state, n_jobs=n_jobs, verbose=verbose,
             )
-            prior_sets, prior_verdict = prior_set_comparison(table, guided_table)
+            prior_sets, prior_verdict = prior_set_comparison(
+                pd.concat([table, guided_table]), guided_name("cytokine"))
         effects, summary = {}, None
         for name, model in details.estimators.items():
             with report.step(f"perturbation effects of {name}"):
@@ -174,7 +182,8 @@ def reproduce(out, *, quick=False, force=False, random_state=0, n_jobs=None, ver
             blocks += _comparison_blocks(table, effects.get("GeneCytNet"), targets, quick)
             blocks += benchmark_blocks(table, details, report.stage,
                                        cv_reference=("paper", *PAPER["cv_roc_auc"]))
-            blocks += prior_set_blocks(prior_sets, prior_verdict)
+            blocks += prior_set_blocks(prior_sets, prior_verdict,
+                                       described="the built-in IL-6, TNF and IL-1β gene sets")
             blocks += _perturbation_blocks(effects, summary, report.stage)
             blocks += model_blocks()
             results = report.results({

@@ -112,3 +112,40 @@ def test_small_cohort_threshold(counts, small):
     if small:
         assert f"{sum(counts.values())} samples, {min(counts.values())} in the smaller" in (
             notes[0])
+
+
+def test_gene_sets_add_the_guided_model_and_its_random_set_control(monkeypatch, tmp_path):
+    from sklearn.dummy import DummyClassifier
+
+    import skgenecyt.pipeline
+    import skgenecyt.report._benchmark_report as module
+    from skgenecyt import make_ra_cohort
+
+    original = skgenecyt.pipeline.make_genecytnet
+    monkeypatch.setattr(skgenecyt.pipeline, "make_genecytnet",
+                        lambda random_state=None, **params: original(
+                            random_state, vae__max_epochs=5, gat__max_epochs=5, n_members=1,
+                            **params))
+    monkeypatch.setattr(module, "default_baselines",
+                        lambda random_state=None: {"dummy": DummyClassifier()})
+    cohort = make_ra_cohort(n_ra=24, n_control=16, n_genes=300, random_state=0)
+    benchmark_report(cohort.X, cohort.y, tmp_path / "out", cv=3, verbose=0,
+                     gene_sets="cytokine")
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    models = [row["model"] for row in results["benchmark"]]
+    assert models == ["GeneCytNet", "GeneCytNet, prior sets", "GeneCytNet, random sets",
+                      "dummy"]
+    guided = dict(results["models"]["GeneCytNet, prior sets"]["params"]["steps"])
+    assert guided["features"]["params"]["gene_sets"] == "cytokine"
+    control = dict(results["models"]["GeneCytNet, random sets"]["params"]["steps"])
+    random_sets = control["features"]["params"]["gene_sets"]
+    assert set(random_sets) == {"IL6", "TNF", "IL1B"}
+    prior = results["prior_gene_sets"]
+    assert [row["model"] for row in prior["table"]] == models[:3]
+    cv = {row["model"]: (row["cv_roc_auc_mean"], row["cv_roc_auc_sd"])
+          for row in results["benchmark"]}
+    gap = cv["GeneCytNet, prior sets"][0] - cv["GeneCytNet, random sets"][0]
+    assert prior["cv_gap_to_random_sets"] == pytest.approx(gap)
+    spread = max(cv["GeneCytNet, prior sets"][1], cv["GeneCytNet, random sets"][1])
+    assert prior["beats_random_sets_by_more_than_spread"] == (gap > spread)
+    assert "Prior gene sets and their control" in (tmp_path / "out" / "report.md").read_text()
