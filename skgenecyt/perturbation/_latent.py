@@ -172,7 +172,9 @@ def latent_perturbation_effects(
     ----------
     pipeline : fitted Pipeline
         Steps up to and including the latent step map genes to latent codes;
-        the remaining steps classify codes.
+        the remaining steps classify codes. A :class:`~skgenecyt.GeneCytNet`
+        trained as several members is read through its first member (each
+        member has latent factors of its own).
     X : array-like or DataFrame of shape (n_samples, n_genes)
         The samples to perturb.
     y : array-like, default=None
