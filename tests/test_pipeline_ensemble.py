@@ -146,3 +146,19 @@ def test_saved_ensemble_loads_with_its_members(three, cohort, tmp_path):
     assert len(restored.members_) == 2
     np.testing.assert_allclose(restored.predict_proba(cohort.X_holdout),
                                three.predict_proba(cohort.X_holdout), rtol=1e-6)
+
+
+def test_guided_normalised_ensemble_predicts_saves_and_names_its_set_nodes(cohort, tmp_path):
+    from skgenecyt.inspection import node_importance
+
+    model = make_genecytnet(random_state=0, gene_sets="cytokine", normalize=True, n_members=3,
+                            normalize__min_genes=50, **TINY).fit(cohort.X, cohort.y)
+    assert [name for name, _ in model.steps] == ["check", "normalize", "features", "gat"]
+    assert len(model.members_) == 2
+    # every member has set nodes of its own, fitted on the same rows
+    member_sets = [member.named_steps["features"].set_names_ for member in model.members_]
+    assert member_sets == [["IL6", "TNF", "IL1B"]] * 2
+    proba = model.predict_proba(cohort.X_holdout)
+    restored = load_model(save_model(model, tmp_path / "guided.skops"))
+    np.testing.assert_allclose(restored.predict_proba(cohort.X_holdout), proba, rtol=1e-6)
+    assert node_importance(model, cohort.X_holdout).index[-3:].tolist() == ["IL6", "TNF", "IL1B"]
