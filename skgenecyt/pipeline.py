@@ -63,9 +63,9 @@ class GeneCytNet(Pipeline):
     fitted once; the steps from there on (the VAE and the GAT) are trained
     ``n_members_`` times, with seeds derived from each step's
     ``random_state``, and the predictions come from the members' mean
-    logits (see :meth:`predict_proba`). The first member is the pipeline's own steps, trained with
-    the steps' own seeds, so with one member the model is exactly a
-    ``Pipeline`` of the same steps.
+    logits (see :meth:`predict_proba`). The first member is the pipeline's
+    own steps, trained with the steps' own seeds, so with one member the
+    model is exactly a ``Pipeline`` of the same steps.
 
     What reads one network rather than predictions (``named_steps``,
     slicing, :func:`~skgenecyt.inspection.attention_table`,
