@@ -153,15 +153,13 @@ class GeneCytNet(Pipeline):
         n_members = 1 if start is None else self._n_members_for(_num_samples(X))
         self.members_ = []
         if n_members > 1:
-            front = self[:start]
-            Xt = front.transform(X) if start else X
+            Xt = self._shared_transform(X, start)
             tail_params = {name: value for name, value in params.items()
                            if name.split("__", 1)[0] in dict(self.steps[start:])}
             for member_params in self._member_params(start, n_members)[1:]:
                 tail = clone(self[start:]).set_params(**member_params)
                 self.members_.append(tail.fit(Xt, y, **tail_params))
         self.n_members_ = n_members
-        self._ensemble_start = start
         return self
 
     def predict_proba(self, X, **params):
@@ -223,8 +221,8 @@ class GeneCytNet(Pipeline):
 
     def _mean_logits(self, X, params):
         """The members' logits averaged: shape (n_samples, n_classes)."""
-        start = self._ensemble_start
-        Xt = self[:start].transform(X) if start else X
+        start = self._first_random_step()
+        Xt = self._shared_transform(X, start)
         return np.mean([_logits(tail, Xt, params) for tail in (self[start:], *self.members_)],
                        axis=0)
 
@@ -232,6 +230,10 @@ class GeneCytNet(Pipeline):
         if self.n_members == "auto":
             return auto_n_members(n_samples)
         return int(self.n_members)
+
+    def _shared_transform(self, X, start):
+        """X through the steps that every member shares (those before ``start``)."""
+        return self[:start].transform(X) if start else X
 
     def _first_random_step(self):
         """Position of the first step with a ``random_state``, or None."""
