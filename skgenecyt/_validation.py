@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype
+from sklearn.utils.validation import validate_data
 
 #: How many offending names a message lists.
 SHOW = 10
@@ -160,6 +161,22 @@ def check_no_missing_labels(y):
 def check_finite_input(estimator, X):
     """:func:`check_finite` on an estimator's input, naming its features and its class."""
     check_finite(X, getattr(estimator, "feature_names_in_", None), who=type(estimator).__name__)
+
+
+def validate_expression(estimator, X, *, reset, dtype=(np.float64, np.float32),
+                        min_samples=1):
+    """An estimator's expression input: columns, then scikit-learn's checks, then values.
+
+    :func:`check_frame` names bad columns, scikit-learn's ``validate_data``
+    records or compares the features (``reset``) and converts to ``dtype``,
+    and :func:`check_finite_input` names the genes holding NaN or infinite
+    values (scikit-learn's own finiteness check is skipped: it names none).
+    """
+    check_frame(X, type(estimator).__name__)
+    X = validate_data(estimator, X, reset=reset, dtype=dtype, ensure_all_finite=False,
+                      ensure_min_samples=min_samples)
+    check_finite_input(estimator, X)
+    return X
 
 
 def looks_like_counts(X):

@@ -7,10 +7,10 @@ from typing import ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, clone
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from skgenecyt._sklearn_compat import HasMethods, _check_feature_names_in, _fit_context
-from skgenecyt._validation import check_finite_input, check_frame, listing
+from skgenecyt._validation import listing, validate_expression
 from skgenecyt.datasets._modules import coverage_frame, locate_modules, resolve_modules
 
 __all__ = ["GeneSetScores"]
@@ -138,10 +138,7 @@ class GeneSetScores(TransformerMixin, BaseEstimator):
             raise ValueError(
                 "GeneSetScores has nothing to output: give gene_sets, latent or both."
             )
-        check_frame(X, type(self).__name__)
-        values = validate_data(self, X, reset=True, dtype=[np.float64, np.float32],
-                               ensure_all_finite=False)
-        check_finite_input(self, values)
+        values = validate_expression(self, X, reset=True)
         self._locate_sets()  # a set without genes in X stops fit before the latent's fit
         self.latent_ = None
         latent_out = None
@@ -168,10 +165,7 @@ class GeneSetScores(TransformerMixin, BaseEstimator):
             The scores take the latent output's dtype (float64 alone).
         """
         check_is_fitted(self)
-        check_frame(X, type(self).__name__)
-        values = validate_data(self, X, reset=False, dtype=[np.float64, np.float32],
-                               ensure_all_finite=False)
-        check_finite_input(self, values)
+        values = validate_expression(self, X, reset=False)
         latent_out = None if self.latent_ is None else self.latent_.transform(values)
         return self._output(latent_out, values)
 

@@ -7,10 +7,10 @@ from typing import ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from skgenecyt._sklearn_compat import Interval, _fit_context
-from skgenecyt._validation import check_finite_input, check_frame
+from skgenecyt._validation import validate_expression
 
 __all__ = ["QuantileNormalizer"]
 
@@ -150,12 +150,9 @@ class QuantileNormalizer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return _to_reference(X, self.reference_)
 
     def _validate(self, X, *, reset):
-        check_frame(X, type(self).__name__)
         # A reference distribution needs two samples at least, as a model does.
-        X = validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite=False,
-                          ensure_min_samples=2 if reset else 1)
-        check_finite_input(self, X)
-        return X
+        return validate_expression(self, X, reset=reset, dtype=np.float64,
+                                   min_samples=2 if reset else 1)
 
 
 def _to_reference(X, reference):

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted
 
-from skgenecyt._validation import (
-    check_finite_input,
-    check_frame,
-    check_no_missing_labels,
-    warn_if_counts,
-)
+from skgenecyt._validation import check_no_missing_labels, validate_expression, warn_if_counts
 
 __all__ = ["ExpressionValidator"]
 
@@ -117,11 +112,8 @@ class ExpressionValidator(OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
         return X
 
     def _validate(self, X, *, reset):
-        check_frame(X, type(self).__name__)
         # A model needs two samples at least to learn anything from.
-        X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32],
-                          ensure_all_finite=False, ensure_min_samples=2 if reset else 1)
-        check_finite_input(self, X)
+        X = validate_expression(self, X, reset=reset, min_samples=2 if reset else 1)
         warn_if_counts(X, stacklevel=4)
         return X
 
