@@ -17,6 +17,7 @@ from sklearn.utils import Bunch
 
 from skgenecyt._sklearn_compat import HasMethods, StrOptions, validate_params
 from skgenecyt.datasets._modules import locate_modules
+from skgenecyt.preprocessing._gene_sets import set_score
 
 from ._batch import StackedPredictor
 from ._effects import (
@@ -82,12 +83,13 @@ class ModuleDirections:
         self.Zc = Z_train - Z_train.mean(axis=0)
         self.pinv = np.linalg.pinv(self.Zc)
         scale = X_train.std(axis=0)
-        self.X_std = (X_train - X_train.mean(axis=0)) / np.where(scale > 0, scale, 1.0)
+        self.X_train, self.mean = X_train, X_train.mean(axis=0)
+        self.scale = np.where(scale > 0, scale, 1.0)
         self.method = method
         self._cache = {}
 
     def score(self, cols):
-        return self.X_std[:, cols].mean(axis=1)
+        return set_score(self.X_train, cols, self.mean, self.scale)
 
     def __call__(self, cols):
         """``(step, r2)``: the latent move for shift 1 and the score's R^2 on the codes."""

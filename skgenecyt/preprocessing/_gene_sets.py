@@ -16,6 +16,15 @@ from skgenecyt.datasets._modules import coverage_frame, locate_modules, resolve_
 __all__ = ["GeneSetScores"]
 
 
+def set_score(values, columns, mean, scale):
+    """A gene set's score in each row: the mean of its genes, each in training SD units.
+
+    ``mean`` and ``scale`` hold every gene's training mean and standard
+    deviation (1 where a gene was constant); ``columns`` are the set's genes.
+    """
+    return ((values[:, columns] - mean[columns]) / scale[columns]).mean(axis=1)
+
+
 class GeneSetScores(TransformerMixin, BaseEstimator):
     """Score every prior gene set in each sample, beside the output of another transformer.
 
@@ -236,7 +245,5 @@ class GeneSetScores(TransformerMixin, BaseEstimator):
     def _scores(self, values):
         scores = np.empty((values.shape[0], len(self.set_names_)), dtype=np.float64)
         for k, name in enumerate(self.set_names_):
-            columns = self.set_indices_[name]
-            standardised = (values[:, columns] - self.mean_[columns]) / self.scale_[columns]
-            scores[:, k] = standardised.mean(axis=1)
+            scores[:, k] = set_score(values, self.set_indices_[name], self.mean_, self.scale_)
         return scores
