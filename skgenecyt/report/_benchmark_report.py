@@ -8,12 +8,7 @@ from skgenecyt._sklearn_compat import validate_params
 from skgenecyt.model_selection import benchmark, default_baselines
 from skgenecyt.report._benchmark_notes import benchmark_notes
 from skgenecyt.report._document import Paragraph
-from skgenecyt.report._prior_sets import (
-    guided_name,
-    prior_set_blocks,
-    prior_set_comparison,
-    prior_set_models,
-)
+from skgenecyt.report._prior_sets import prior_set_blocks, prior_set_comparison, prior_set_models
 from skgenecyt.report._results import estimator_params
 from skgenecyt.report._sections import benchmark_blocks, model_blocks
 from skgenecyt.report._skeleton import Report
@@ -111,10 +106,9 @@ def benchmark_report(X, y, out, *, X_holdout=None, y_holdout=None, groups=None, 
 
     with Report("benchmark", out, force=force, verbose=verbose, random_state=random_state,
                 provenance={"sources": sources}) as report:
-        models = {"GeneCytNet": make_genecytnet(random_state=random_state)}
-        if gene_sets is not None:
-            models.update(prior_set_models(gene_sets, X, random_state))
-        models.update(default_baselines(random_state=random_state))
+        guided = {} if gene_sets is None else prior_set_models(gene_sets, X, random_state)
+        models = {"GeneCytNet": make_genecytnet(random_state=random_state), **guided,
+                  **default_baselines(random_state=random_state)}
         with report.step(f"benchmark: {len(models)} models"):
             split_args = ({"cv": cv} if groups is None
                           else {"groups": groups, "within_cv": cv})
@@ -127,11 +121,9 @@ def benchmark_report(X, y, out, *, X_holdout=None, y_holdout=None, groups=None, 
             blocks = [Paragraph(_design(X, X_holdout, details, cv, n_repeats)
                                 + (f" Data: {sources}." if sources else ""))]
             blocks += benchmark_blocks(table, details, report.stage)
-            prior = None
-            if gene_sets is not None:
-                rows, verdict = prior_set_comparison(table, guided_name("prior"))
-                prior = {"table": rows, **verdict}
-                blocks += prior_set_blocks(rows, verdict)
+            prior = prior_set_comparison(table, guided) if guided else None
+            if prior is not None:
+                blocks += prior_set_blocks(prior)
             blocks += model_blocks()
             results = report.results({
                 "seeds": {"models": random_state, "benchmark": details.seeds},

@@ -19,35 +19,33 @@ from skgenecyt.report._tables import fmt, mean_sd, with_ci
 DEFAULT, RANDOM = "GeneCytNet", "GeneCytNet, random sets"
 
 
-def guided_name(label):
-    """The guided model's name in tables, e.g. ``"GeneCytNet, cytokine sets"``."""
-    return f"GeneCytNet, {label} sets"
-
-
 def prior_set_models(gene_sets, X_train, random_state, genecytnet_params=None, *,
                      label="prior"):
-    """The guided model and its control, unfitted; the random sets come from ``X_train``.
+    """The guided model (``"GeneCytNet, <label> sets"``) and its control, unfitted.
 
-    The draw reads only the genes' training means and variances, never labels.
+    The random sets come from ``X_train``: the draw reads only the genes'
+    means and variances there, never labels.
     """
     from skgenecyt.pipeline import make_genecytnet
 
     params = genecytnet_params or {}
     control = random_gene_sets(gene_sets, X_train, random_state=random_state)
     return {
-        guided_name(label): make_genecytnet(random_state=random_state, gene_sets=gene_sets,
+        f"GeneCytNet, {label} sets": make_genecytnet(random_state=random_state, gene_sets=gene_sets,
                                             **params),
         RANDOM: make_genecytnet(random_state=random_state, gene_sets=control, **params),
     }
 
 
-def prior_set_comparison(table, guided):
-    """Rows of the default, the guided (named ``guided``) and the random-set model; verdict.
+def prior_set_comparison(table, guided_models):
+    """``{"table": rows, **verdict}``: the default, guided and random-set models' rows.
 
-    The verdict: whether the guided model beats the random sets by more than
-    the larger of their CV SDs, and is not below the default by more than
-    0.005 in CV AUC.
+    ``guided_models`` is what :func:`prior_set_models` returned; ``table``
+    holds their benchmark rows and the default model's. The verdict: whether
+    the guided model beats the random sets by more than the larger of their
+    CV SDs, and is not below the default by more than 0.005 in CV AUC.
     """
+    guided = next(iter(guided_models))
     columns = ["model", "cv_roc_auc_mean", "cv_roc_auc_sd", "holdout_roc_auc",
                "holdout_roc_auc_ci_low", "holdout_roc_auc_ci_high", "fit_time_mean"]
     rows = table.set_index("model").loc[[DEFAULT, guided, RANDOM]].reset_index()
@@ -56,18 +54,19 @@ def prior_set_comparison(table, guided):
     gap = by.loc[guided, "cv_roc_auc_mean"] - by.loc[RANDOM, "cv_roc_auc_mean"]
     spread = max(by.loc[guided, "cv_roc_auc_sd"], by.loc[RANDOM, "cv_roc_auc_sd"])
     versus_default = by.loc[guided, "cv_roc_auc_mean"] - by.loc[DEFAULT, "cv_roc_auc_mean"]
-    verdict = {
+    return {
+        "table": rows,
         "cv_gap_to_random_sets": float(gap),
         "cv_spread": float(spread),
         "beats_random_sets_by_more_than_spread": bool(gap > spread),
         "cv_difference_to_default": float(versus_default),
         "not_below_default_by_more_than_0.005": bool(versus_default >= -0.005),
     }
-    return rows, verdict
 
 
-def prior_set_blocks(rows, verdict, *, described="the prior gene sets"):
-    """The report section: the three models' table and what it says."""
+def prior_set_blocks(verdict, *, described="the prior gene sets"):
+    """The report section: the three models' table (``verdict["table"]``) and what it says."""
+    rows = verdict["table"]
     holdout = "holdout_roc_auc" in rows
     lines = [
         [r.model, mean_sd(r.cv_roc_auc_mean, r.cv_roc_auc_sd),

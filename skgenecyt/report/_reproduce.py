@@ -16,12 +16,7 @@ from skgenecyt.perturbation import perturbation_effects
 from skgenecyt.report._document import Bullets, Heading, Paragraph, Table
 from skgenecyt.report._paper import MODULES, PAPER
 from skgenecyt.report._perturbation_summary import perturbation_summary
-from skgenecyt.report._prior_sets import (
-    guided_name,
-    prior_set_blocks,
-    prior_set_comparison,
-    prior_set_models,
-)
+from skgenecyt.report._prior_sets import prior_set_blocks, prior_set_comparison, prior_set_models
 from skgenecyt.report._results import estimator_params
 from skgenecyt.report._sections import (
     benchmark_blocks,
@@ -158,8 +153,7 @@ def reproduce(out, *, quick=False, force=False, random_state=0, n_jobs=None, ver
                 cv=details.splits, n_bootstrap=settings.n_bootstrap,
                 random_state=random_state, n_jobs=n_jobs, verbose=verbose,
             )
-            prior_sets, prior_verdict = prior_set_comparison(
-                pd.concat([table, guided_table]), guided_name("cytokine"))
+            prior_sets = prior_set_comparison(pd.concat([table, guided_table]), guided)
         effects, summary = {}, None
         for name, model in details.estimators.items():
             with report.step(f"perturbation effects of {name}"):
@@ -182,8 +176,8 @@ def reproduce(out, *, quick=False, force=False, random_state=0, n_jobs=None, ver
             blocks += _comparison_blocks(table, effects.get("GeneCytNet"), targets, quick)
             blocks += benchmark_blocks(table, details, report.stage,
                                        cv_reference=("paper", *PAPER["cv_roc_auc"]))
-            blocks += prior_set_blocks(prior_sets, prior_verdict,
-                                       described="the built-in IL-6, TNF and IL-1β gene sets")
+            blocks += prior_set_blocks(
+                prior_sets, described="the built-in IL-6, TNF and IL-1β gene sets")
             blocks += _perturbation_blocks(effects, summary, report.stage)
             blocks += model_blocks()
             results = report.results({
@@ -202,7 +196,7 @@ def reproduce(out, *, quick=False, force=False, random_state=0, n_jobs=None, ver
                     names="sample"),
                 "perturbation_effects": {n: e for n, e in effects.items()},
                 "dose_response": summary.dose_response if summary is not None else None,
-                "prior_gene_sets": {"table": prior_sets, **prior_verdict},
+                "prior_gene_sets": prior_sets,
                 "paper": PAPER, "targets": targets,
             })
             command = ("skgenecyt reproduce --out DIR" + (" --quick" if quick else "")
